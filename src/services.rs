@@ -1,0 +1,151 @@
+//! What rules may ask for beyond the page: other pages and resources over HTTP (through the
+//! one fetcher, cached so a URL is fetched once per run), the runtime, and whether network
+//! access is allowed at all.
+//!
+//! Rules are synchronous and run on worker threads outside the async runtime; the blocking
+//! methods here enter the runtime through its handle.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use url::Url;
+
+use crate::fetch::http::HttpFetcher;
+use crate::fetch::{FetchError, FetchErrorKind, RawPage};
+
+/// The result of a fetch, shared between the rules that asked for it.
+pub type Fetched = Arc<Result<RawPage, FetchError>>;
+
+/// Services handed to rules through their context.
+pub struct Services {
+    runtime: Option<tokio::runtime::Handle>,
+    http: Option<HttpFetcher>,
+    network: bool,
+    cache: Mutex<HashMap<Url, Fetched>>,
+}
+
+impl std::fmt::Debug for Services {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Services")
+            .field("network", &self.network)
+            .finish()
+    }
+}
+
+impl Services {
+    /// Services with network access through `http`, driven by `runtime`.
+    pub fn new(runtime: tokio::runtime::Handle, http: HttpFetcher) -> Services {
+        Services {
+            runtime: Some(runtime),
+            http: Some(http),
+            network: true,
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Services without network access (local audits without `--online`, unit tests): every
+    /// fetch fails with an "offline" error and rules report "could not check".
+    pub fn offline() -> Services {
+        Services {
+            runtime: None,
+            http: None,
+            network: false,
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Whether rules may use the network.
+    pub fn network(&self) -> bool {
+        self.network && self.http.is_some()
+    }
+
+    /// The HTTP fetcher, when online.
+    pub fn http(&self) -> Option<&HttpFetcher> {
+        self.http.as_ref()
+    }
+
+    /// The runtime handle, when online.
+    pub fn runtime(&self) -> Option<&tokio::runtime::Handle> {
+        self.runtime.as_ref()
+    }
+
+    /// Records a result fetched elsewhere (the crawler), so rules asking for the URL reuse it.
+    pub fn remember(&self, url: Url, result: Result<RawPage, FetchError>) {
+        if let Ok(mut c) = self.cache.lock() {
+            c.insert(url, Arc::new(result));
+        }
+    }
+
+    /// Fetches a URL (GET, redirects followed), once per run: later calls get the cached
+    /// result. Blocks the calling worker thread; must not be called from async code.
+    pub fn fetch(&self, url: &Url) -> Fetched {
+        if let Ok(c) = self.cache.lock()
+            && let Some(hit) = c.get(url)
+        {
+            return Arc::clone(hit);
+        }
+        let result = match (&self.runtime, &self.http) {
+            (Some(rt), Some(http)) if self.network => rt.block_on(http.get(url, 0)),
+            _ => Err(FetchError::new(
+                FetchErrorKind::Other,
+                "network access is off for this audit (local input without --online)",
+            )),
+        };
+        let result = Arc::new(result);
+        if let Ok(mut c) = self.cache.lock() {
+            c.entry(url.clone()).or_insert_with(|| Arc::clone(&result));
+        }
+        result
+    }
+
+    /// Fetches several URLs concurrently (bounded), in the order given.
+    pub fn fetch_many(&self, urls: &[Url]) -> Vec<Fetched> {
+        let (Some(rt), Some(http)) = (&self.runtime, &self.http) else {
+            return urls.iter().map(|u| self.fetch(u)).collect();
+        };
+        if !self.network {
+            return urls.iter().map(|u| self.fetch(u)).collect();
+        }
+        let mut out: Vec<Option<Fetched>> = vec![None; urls.len()];
+        let mut todo = Vec::new();
+        if let Ok(c) = self.cache.lock() {
+            for (i, u) in urls.iter().enumerate() {
+                match c.get(u) {
+                    Some(hit) => out[i] = Some(Arc::clone(hit)),
+                    None => todo.push(i),
+                }
+            }
+        }
+        let results = rt.block_on(async {
+            let sem = Arc::new(tokio::sync::Semaphore::new(8));
+            let mut set = tokio::task::JoinSet::new();
+            for &i in &todo {
+                let http = http.clone();
+                let url = urls[i].clone();
+                let sem = Arc::clone(&sem);
+                set.spawn(async move {
+                    let _permit = sem.acquire_owned().await;
+                    (i, http.get(&url, 0).await)
+                });
+            }
+            let mut done = Vec::new();
+            while let Some(r) = set.join_next().await {
+                if let Ok(pair) = r {
+                    done.push(pair);
+                }
+            }
+            done
+        });
+        for (i, r) in results {
+            let r = Arc::new(r);
+            if let Ok(mut c) = self.cache.lock() {
+                c.entry(urls[i].clone()).or_insert_with(|| Arc::clone(&r));
+            }
+            out[i] = Some(r);
+        }
+        out.into_iter()
+            .zip(urls)
+            .map(|(r, u)| r.unwrap_or_else(|| self.fetch(u)))
+            .collect()
+    }
+}
