@@ -175,7 +175,7 @@ fn plan_site(
             let info = SiteInfo {
                 index,
                 root: path.display().to_string(),
-                root_url: local::file_url(&root_dir.join("")),
+                root_url: folder_url(&root_dir),
                 kind: SiteKind::Local { root_dir },
                 start_urls: vec![url],
             };
@@ -191,11 +191,7 @@ fn plan_site(
                 .iter()
                 .map(|(p, why)| tr!(lang, "已跳过 {}：{why}", "skipped {}: {why}", p.display()))
                 .collect();
-            let mut root_url = local::file_url(dir);
-            if !root_url.path().ends_with('/') {
-                let p = format!("{}/", root_url.path());
-                root_url.set_path(&p);
-            }
+            let root_url = folder_url(dir);
             let home = [
                 "index.html",
                 "index.htm",
@@ -220,6 +216,16 @@ fn plan_site(
             Ok((info, sources, notes))
         }
     }
+}
+
+/// The `file:` URL of a folder, ending in `/` so relative references resolve inside it.
+fn folder_url(dir: &Path) -> Url {
+    let mut url = local::file_url(dir);
+    if !url.path().ends_with('/') {
+        let p = format!("{}/", url.path());
+        url.set_path(&p);
+    }
+    url
 }
 
 /// Fetches or reads, then processes, every source of a site on the worker pool.

@@ -72,19 +72,61 @@ pub const MAX_NESTING: usize = 512;
 fn nesting_ignored(name: &[u8]) -> bool {
     matches!(
         name,
-        b"area" | b"base" | b"br" | b"col" | b"embed" | b"hr" | b"img" | b"input" | b"link"
-            | b"meta" | b"param" | b"source" | b"track" | b"wbr" | b"p" | b"li" | b"dt" | b"dd"
-            | b"tr" | b"td" | b"th" | b"option" | b"optgroup" | b"thead" | b"tbody" | b"tfoot"
-            | b"rb" | b"rt" | b"rp" | b"colgroup" | b"caption" | b"html" | b"head" | b"body"
-            | b"frame" | b"keygen" | b"basefont" | b"bgsound" | b"image"
+        b"area"
+            | b"base"
+            | b"br"
+            | b"col"
+            | b"embed"
+            | b"hr"
+            | b"img"
+            | b"input"
+            | b"link"
+            | b"meta"
+            | b"param"
+            | b"source"
+            | b"track"
+            | b"wbr"
+            | b"p"
+            | b"li"
+            | b"dt"
+            | b"dd"
+            | b"tr"
+            | b"td"
+            | b"th"
+            | b"option"
+            | b"optgroup"
+            | b"thead"
+            | b"tbody"
+            | b"tfoot"
+            | b"rb"
+            | b"rt"
+            | b"rp"
+            | b"colgroup"
+            | b"caption"
+            | b"html"
+            | b"head"
+            | b"body"
+            | b"frame"
+            | b"keygen"
+            | b"basefont"
+            | b"bgsound"
+            | b"image"
     )
 }
 
 fn raw_text_element(name: &[u8]) -> bool {
     matches!(
         name,
-        b"script" | b"style" | b"textarea" | b"title" | b"xmp" | b"iframe" | b"noembed"
-            | b"noframes" | b"plaintext" | b"noscript"
+        b"script"
+            | b"style"
+            | b"textarea"
+            | b"title"
+            | b"xmp"
+            | b"iframe"
+            | b"noembed"
+            | b"noframes"
+            | b"plaintext"
+            | b"noscript"
     )
 }
 
@@ -114,7 +156,10 @@ fn scan_nesting(bytes: &[u8], mut visit: impl FnMut(TagSpan)) -> usize {
             continue;
         }
         if rest.starts_with(b"<!") || rest.starts_with(b"<?") {
-            i = bytes[lt..].iter().position(|&b| b == b'>').map_or(n, |e| lt + e + 1);
+            i = bytes[lt..]
+                .iter()
+                .position(|&b| b == b'>')
+                .map_or(n, |e| lt + e + 1);
             continue;
         }
         let is_end = rest.get(1) == Some(&b'/');
@@ -479,10 +524,9 @@ mod tests {
     fn records_lines() {
         let parsed = parse_document("<html>\n<body>\n<p>a</p>\n\n<img\nsrc=x>\n</body></html>");
         let doc = parsed.document;
-        let img = doc.descendants().find(|n| {
-            n.as_element()
-                .is_some_and(|e| &*e.name.local == "img")
-        });
+        let img = doc
+            .descendants()
+            .find(|n| n.as_element().is_some_and(|e| &*e.name.local == "img"));
         let img = img.expect("img parsed");
         assert_eq!(parsed.lines.get(&node_key(&img)), Some(&6));
         let p = doc
@@ -524,7 +568,8 @@ mod tests {
         assert_eq!(flat, "<div>\n\n\nx</div>");
         assert_eq!(flat.matches('\n').count(), html.matches('\n').count());
         // Unclosed list items and paragraphs do not count; raw text is skipped.
-        let li = "<ul>".to_string() + &"<li>a".repeat(2000) + "</ul><script>if(a<b){'<div>'}</script>";
+        let li =
+            "<ul>".to_string() + &"<li>a".repeat(2000) + "</ul><script>if(a<b){'<div>'}</script>";
         assert!(limit_nesting(&li, 10).is_none());
     }
 

@@ -85,6 +85,7 @@ impl Services {
             return Arc::clone(hit);
         }
         let result = match (&self.runtime, &self.http) {
+            _ if url.scheme() == "file" => read_file_url(url),
             (Some(rt), Some(http)) if self.network => rt.block_on(http.get(url, 0)),
             _ => Err(FetchError::new(
                 FetchErrorKind::Other,
@@ -98,7 +99,8 @@ impl Services {
         result
     }
 
-    /// Fetches several URLs concurrently (bounded), in the order given.
+    /// Fetches several URLs concurrently (bounded), in the order given. `file:` URLs are read
+    /// from disk.
     pub fn fetch_many(&self, urls: &[Url]) -> Vec<Fetched> {
         let (Some(rt), Some(http)) = (&self.runtime, &self.http) else {
             return urls.iter().map(|u| self.fetch(u)).collect();
@@ -112,6 +114,7 @@ impl Services {
             for (i, u) in urls.iter().enumerate() {
                 match c.get(u) {
                     Some(hit) => out[i] = Some(Arc::clone(hit)),
+                    None if u.scheme() == "file" => {}
                     None => todo.push(i),
                 }
             }
@@ -148,4 +151,17 @@ impl Services {
             .map(|(r, u)| r.unwrap_or_else(|| self.fetch(u)))
             .collect()
     }
+}
+
+/// Largest local file read for a rule (the same default as the body limit).
+const LOCAL_READ_LIMIT: u64 = 10 << 20;
+
+/// Reads a `file:` URL as a page (status 200 when it exists, an I/O error otherwise).
+fn read_file_url(url: &Url) -> Result<RawPage, FetchError> {
+    let path = url
+        .to_file_path()
+        .map_err(|()| FetchError::new(FetchErrorKind::Io, format!("not a local path: {url}")))?;
+    let mut raw = crate::fetch::local::read(&path, LOCAL_READ_LIMIT)?;
+    raw.status = Some(200);
+    Ok(raw)
 }

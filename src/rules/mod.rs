@@ -143,6 +143,40 @@ impl SiteInfo {
     pub fn is_local(&self) -> bool {
         matches!(self.kind, SiteKind::Local { .. })
     }
+
+    /// For a local site: maps a `file:` URL that a root-relative link produced
+    /// (`/gate/big5/x.html` on `file:///abs/site/a.html` resolves to `file:///gate/big5/x.html`)
+    /// onto the site folder (`file:///abs/site/gate/big5/x.html`). URLs already inside the
+    /// folder, and every URL of a remote site, are returned unchanged.
+    pub fn local_target(&self, url: &Url) -> Url {
+        if !self.is_local() || url.scheme() != "file" {
+            return url.clone();
+        }
+        let root = self.root_url.path();
+        if url.path().starts_with(root) {
+            return url.clone();
+        }
+        let mut mapped = match self.root_url.join(url.path().trim_start_matches('/')) {
+            Ok(u) => u,
+            Err(_) => return url.clone(),
+        };
+        mapped.set_query(url.query());
+        mapped.set_fragment(url.fragment());
+        mapped
+    }
+
+    /// Whether a URL belongs to this site: same host (remote) or inside the folder (local).
+    pub fn contains(&self, url: &Url) -> bool {
+        match self.kind {
+            SiteKind::Remote => {
+                url.host_str() == self.root_url.host_str()
+                    && url.port_or_known_default() == self.root_url.port_or_known_default()
+            }
+            SiteKind::Local { .. } => {
+                url.scheme() == "file" && url.path().starts_with(self.root_url.path())
+            }
+        }
+    }
 }
 
 /// A link target seen on a site's pages, with the pages that reference it.

@@ -149,7 +149,9 @@ impl Rule for NestingTooDeep {
             "元素嵌套约 {depth} 层，超过 {limit} 层（多为模板中未闭合的标签）；超出部分按浏览器的做法展平后再检查",
             "elements nest about {depth} levels deep, beyond {limit} (usually unclosed tags in a template); the deeper tags were flattened, as browsers do, before checking"
         );
-        cx.report_page(msg).data.insert("depth".into(), depth.into());
+        cx.report_page(msg)
+            .data
+            .insert("depth".into(), depth.into());
     }
 }
 
