@@ -38,43 +38,103 @@ fn notice(cx: &mut PageCx<'_>, page: &Page, found: &[El<'_>], msg: String) {
     let _ = page;
 }
 
-fn block_parent<'p>(el: &El<'p>) -> Option<El<'p>> {
-    el.ancestors().find(|a| {
-        matches!(
-            a.name(),
-            "p" | "li" | "td" | "th" | "dd" | "div" | "blockquote" | "section" | "article" | "body"
-        )
-    })
+fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "address"
+            | "article"
+            | "aside"
+            | "blockquote"
+            | "body"
+            | "caption"
+            | "dd"
+            | "div"
+            | "dl"
+            | "dt"
+            | "fieldset"
+            | "figcaption"
+            | "figure"
+            | "footer"
+            | "form"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "header"
+            | "li"
+            | "main"
+            | "nav"
+            | "ol"
+            | "p"
+            | "pre"
+            | "section"
+            | "table"
+            | "tbody"
+            | "td"
+            | "th"
+            | "tr"
+            | "ul"
+    )
 }
 
-/// Decides whether links sit in running text: the link's block has at least as much text
-/// outside its links as inside this link, and at least 10 characters of it. Each block's link
-/// text is summed once.
+/// Decides whether links sit in running text, the way a reader sees a line: the nearest
+/// block around the link holds, outside any link and outside nested blocks, at least 10
+/// characters and at least as many as the link. Each block is measured once.
 #[derive(Default)]
 struct TextBlocks {
-    link_text: std::collections::HashMap<crate::page::ElementId, usize>,
+    outside: std::collections::HashMap<crate::page::ElementId, usize>,
+}
+
+fn letters(s: &str) -> usize {
+    s.chars().filter(|c| c.is_alphanumeric()).count()
 }
 
 impl TextBlocks {
     fn contains(&mut self, link: &El<'_>) -> bool {
-        let Some(block) = block_parent(link) else {
+        let Some(block) = link.ancestors().find(|a| is_block(a.name())) else {
             return false;
         };
-        let own = link.visible_text().chars().count();
-        let all = block.visible_text().chars().count();
-        if own == 0 || all <= own {
+        let own = letters(link.visible_text());
+        if own == 0 {
             return false;
         }
-        let links_text = *self.link_text.entry(block.id()).or_insert_with(|| {
-            block
-                .descendants()
-                .filter(|d| d.name() == "a")
-                .map(|d| d.visible_text().chars().count())
-                .sum()
-        });
-        let outside = all.saturating_sub(links_text);
+        let outside = *self
+            .outside
+            .entry(block.id())
+            .or_insert_with(|| inline_text_outside_links(&block));
         outside >= 10 && outside >= own
     }
+}
+
+/// Letters of a block's own inline text that are not inside a link (nested blocks, scripts
+/// and hidden elements skipped), counted without recursion.
+fn inline_text_outside_links(block: &El<'_>) -> usize {
+    let page = block.page();
+    let mut count = 0;
+    let mut stack: Vec<kuchikikiki::NodeRef> = block.node().children().collect();
+    stack.reverse();
+    while let Some(node) = stack.pop() {
+        if let Some(t) = node.as_text() {
+            count += letters(&t.borrow());
+            continue;
+        }
+        let Some(el) = page.element_for(&node) else {
+            continue;
+        };
+        if is_block(el.name())
+            || el.name() == "a"
+            || el.is_hidden()
+            || matches!(el.name(), "script" | "style" | "template" | "noscript")
+        {
+            continue;
+        }
+        let start = stack.len();
+        stack.extend(node.children());
+        stack[start..].reverse();
+    }
+    count
 }
 
 /// `a11y/link-in-text-block`: needs review.
@@ -163,13 +223,19 @@ impl Rule for TargetSize {
                     .iter()
                     .any(|a| px_attr(e, a).is_some_and(|v| v > 0.0 && v < 24.0))
             };
-            let icon_only = el.visible_text().is_empty()
-                && !matches!(accessible_name(&el).source, Source::Value | Source::Default);
-            let declared_small = small(&el)
-                || el
-                    .descendants()
-                    .filter(|d| d.name() == "img")
-                    .any(|d| small(&d));
+            let imgs: Vec<El<'_>> = el.descendants().filter(|d| d.name() == "img").collect();
+            let text = !el.visible_text().is_empty();
+            let declared_small = small(&el) || (!text && imgs.iter().any(small));
+            // An image of declared size 24×24 or more is a large enough target.
+            let sized = |e: &El<'_>| {
+                ["width", "height"]
+                    .iter()
+                    .all(|a| px_attr(e, a).is_some_and(|v| v >= 24.0))
+            };
+            let icon_only = !text
+                && !matches!(accessible_name(&el).source, Source::Value | Source::Default)
+                && !sized(&el)
+                && !imgs.iter().any(sized);
             if icon_only || declared_small {
                 found.push(el);
             }
