@@ -26,7 +26,7 @@ use serde_json::{Value, json};
 use unicode_normalization::UnicodeNormalization;
 use url::Url;
 
-use super::names::accessible_name;
+use super::names::{accessible_name, content_name};
 use super::{index, input_type};
 use crate::catalog::Scope;
 use crate::i18n::Lang;
@@ -195,7 +195,12 @@ pub fn detect(page: &Page, texts: &[String]) -> Detection {
         if !is_control(&el, &ix) || ix.not_rendered(&el) {
             continue;
         }
+        // A scripted control (`<a onclick>` without href, `<span onclick>`) has no role that
+        // takes its name from content: use its text.
         let mut name = accessible_name(&el).text;
+        if name.is_empty() {
+            name = content_name(&el);
+        }
         if name.is_empty() {
             name = el.attr_trimmed("title").unwrap_or_default();
         }
@@ -682,6 +687,12 @@ mod tests {
         assert_eq!(d.toolbar.map(|t| t.name), Some("cniil".to_string()));
         let d = det("<span onclick='toggleToolBar();'>无障碍浏览</span>");
         assert!(d.accessibility());
+        assert_eq!(
+            d.entry.as_ref().map(|e| e.text.as_str()),
+            Some("无障碍浏览")
+        );
+        let d = det("<a onclick='toggleToolBar();' target=_blank>无障碍浏览</a>");
+        assert_eq!(d.entry.map(|e| e.text), Some("无障碍浏览".to_string()));
         assert_eq!(d.toolbar.map(|t| t.name), Some("site-local".to_string()));
     }
 

@@ -337,19 +337,23 @@ impl Rule for ThHasDataCells {
                 {
                     continue;
                 }
-                let is_data = |id: ElementId| {
-                    id != cell.id() && kinds.get(&id).is_some_and(|(hc, hr)| !(*hc || *hr))
-                };
+                // As in axe-core: a column header needs a cell below it that is not itself a
+                // column header (a row header counts); a row header, a cell to its right that
+                // is not a row header.
+                let not_col =
+                    |id: ElementId| id != cell.id() && kinds.get(&id).is_some_and(|(hc, _)| !*hc);
+                let not_row =
+                    |id: ElementId| id != cell.id() && kinds.get(&id).is_some_and(|(_, hr)| !*hr);
                 let below = col
                     && g.slots
                         .iter()
                         .skip(r + 1)
-                        .any(|line| line.get(*c).copied().flatten().is_some_and(is_data));
+                        .any(|line| line.get(*c).copied().flatten().is_some_and(not_col));
                 let right = row
                     && g.slots[*r]
                         .iter()
                         .skip(c + 1)
-                        .any(|s| s.is_some_and(is_data));
+                        .any(|s| s.is_some_and(not_row));
                 if !below && !right {
                     lonely.push(*cell);
                 }
