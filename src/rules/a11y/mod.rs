@@ -640,6 +640,22 @@ mod tests {
     }
 
     #[test]
+    fn options_from_config() {
+        let o: A11yOptions = toml::from_str(
+            "level = \"A\"\nentry-texts = [\"无障碍\", \"长者模式\"]\nduplicate-title-pages = 4",
+        )
+        .expect("parses");
+        assert_eq!(o.level(), WcagLevel::A);
+        assert_eq!(o.entry_texts(), vec!["无障碍", "长者模式"]);
+        assert_eq!(o.duplicate_title_pages(), 4);
+        let d = A11yOptions::default();
+        assert_eq!(d.level(), WcagLevel::AA);
+        assert_eq!(d.entry_texts(), vec!["无障碍", "长者助手"]);
+        assert_eq!(d.duplicate_title_pages(), 3);
+        assert!(toml::from_str::<A11yOptions>("levle = \"A\"").is_err());
+    }
+
+    #[test]
     fn focusable_and_tabbable() {
         let p = page(
             "<a id=a href=/>a</a><a id=b>b</a><div id=c tabindex=-1></div><button id=d disabled>d</button>\

@@ -154,11 +154,11 @@ impl Rule for LinkInTextBlock {
             if !a.has_attr("href") || ix.sr_hidden(a.id()) || !blocks.contains(&a) {
                 continue;
             }
-            // An underline we can see settles it; with no styles anywhere the browser
-            // underlines links.
+            // An underline we can see settles it; so does a page with no external
+            // stylesheet where nothing removes the browser's default underline.
             match st.value(a.id(), Prop::TextDecoration) {
                 Some(v) if v.certain && v.value.contains("underline") => continue,
-                None if !st.external && !st.has_blocks => continue,
+                None if !st.external => continue,
                 _ => {}
             }
             found.push(a);
