@@ -1169,14 +1169,14 @@ impl Rule for NestedInteractive {
                 continue;
             }
             let end = subtree_end(&el);
+            if ix.focusable_descendant(&el).is_none() {
+                continue;
+            }
             let inner: Vec<El<'_>> = el
                 .descendants()
                 .filter(|x| !ix.sr_hidden(x.id()) && is_focusable(x))
                 .take(3)
                 .collect();
-            if inner.is_empty() {
-                continue;
-            }
             skip_until = end;
             let what: Vec<String> = inner.iter().map(|x| x.start_tag(60)).collect();
             let role_name = d.name;

@@ -178,6 +178,68 @@ struct CssRule {
     order: u32,
     decls: Rc<Vec<Decl>>,
     conditional: bool,
+    /// Bloom bits of the ids, classes and tags some ancestor must have for the selector to
+    /// match (see [`Bloom`]).
+    ancestors: Bloom,
+}
+
+/// A 256-bit Bloom filter of ancestor tags, ids and classes, the way browsers reject most
+/// descendant selectors without walking up the tree: an element's filter holds every key of
+/// its ancestors, a rule's holds the keys its left-hand compounds need.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Bloom([u64; 4]);
+
+impl Bloom {
+    fn insert(&mut self, kind: u8, key: &str) {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ u64::from(kind);
+        for b in key.bytes() {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        for bit in [h & 0xff, (h >> 8) & 0xff] {
+            self.0[(bit >> 6) as usize] |= 1 << (bit & 63);
+        }
+    }
+
+    fn insert_element(&mut self, el: &El<'_>) {
+        self.insert(b't', el.name());
+        if let Some(id) = el.attr("id") {
+            self.insert(b'#', &id);
+        }
+        if let Some(class) = el.attr("class") {
+            for c in class.split_whitespace() {
+                self.insert(b'.', c);
+            }
+        }
+    }
+
+    fn contains_all(&self, need: &Bloom) -> bool {
+        self.0
+            .iter()
+            .zip(need.0.iter())
+            .all(|(have, want)| have & want == *want)
+    }
+}
+
+/// The ancestor keys a selector requires: the compounds left of the subject that are joined
+/// to it by descendant or child combinators only.
+fn ancestor_bloom(sel: &Selector) -> Bloom {
+    let mut b = Bloom::default();
+    for k in (0..sel.parts.len().saturating_sub(1)).rev() {
+        if sel.combs[k] == Comb::Sibling {
+            break;
+        }
+        let c = &sel.parts[k];
+        if let Some(t) = &c.tag {
+            b.insert(b't', t);
+        }
+        for id in &c.ids {
+            b.insert(b'#', id);
+        }
+        for class in &c.classes {
+            b.insert(b'.', class);
+        }
+    }
+    b
 }
 
 #[derive(Default)]
@@ -236,13 +298,33 @@ fn resolve(page: &Page) -> Styles {
         });
     let mut specified = HashMap::new();
     let mut candidates: Vec<u32> = Vec::new();
+    // Ancestor filters, only needed when there are rules.
+    let mut blooms: Vec<Bloom> = if sheet.rules.is_empty() {
+        Vec::new()
+    } else {
+        Vec::with_capacity(page.element_count())
+    };
     for el in page.elements() {
+        let bloom = if sheet.rules.is_empty() {
+            Bloom::default()
+        } else {
+            let b = match el.parent() {
+                Some(p) => {
+                    let mut b = blooms[p.id().0 as usize];
+                    b.insert_element(&p);
+                    b
+                }
+                None => Bloom::default(),
+            };
+            blooms.push(b);
+            b
+        };
         if el.in_non_text() && !matches!(el.name(), "body" | "html") {
             // Head elements and script contents carry no rendered style.
             continue;
         }
         candidates.clear();
-        sheet.candidates(&el, &mut candidates);
+        sheet.candidates(&el, &bloom, &mut candidates);
         let inline = el.attr("style").map(|s| s.to_string());
         if candidates.is_empty() && inline.is_none() {
             continue;
@@ -442,11 +524,13 @@ fn parse_rules(css: &str, conditional: bool, depth: u32, order: &mut u32, sheet:
         }
         for sel in prelude.split(',') {
             if let Some(selector) = parse_selector(sel) {
+                let ancestors = ancestor_bloom(&selector);
                 sheet.rules.push(CssRule {
                     selector,
                     order: *order,
                     decls: Rc::clone(&decls),
                     conditional,
+                    ancestors,
                 });
                 *order += 1;
             }
@@ -846,28 +930,41 @@ impl Sheet {
         }
     }
 
-    fn candidates(&self, el: &El<'_>, out: &mut Vec<u32>) {
+    /// The rules that may match an element: those indexed under its id, classes, tag or
+    /// nothing, whose ancestor requirements pass the element's ancestor filter. Each rule is
+    /// indexed once, so only a repeated class can repeat a rule.
+    fn candidates(&self, el: &El<'_>, bloom: &Bloom, out: &mut Vec<u32>) {
         if self.rules.is_empty() {
             return;
         }
+        let mut add = |list: &[u32]| {
+            out.extend(
+                list.iter()
+                    .copied()
+                    .filter(|&ri| bloom.contains_all(&self.rules[ri as usize].ancestors)),
+            );
+        };
         if let Some(id) = el.attr("id")
             && let Some(v) = self.by_id.get(&*id)
         {
-            out.extend_from_slice(v);
+            add(v);
         }
         if let Some(class) = el.attr("class") {
+            let mut seen: Vec<&str> = Vec::new();
             for c in class.split_whitespace() {
+                if seen.contains(&c) {
+                    continue;
+                }
+                seen.push(c);
                 if let Some(v) = self.by_class.get(c) {
-                    out.extend_from_slice(v);
+                    add(v);
                 }
             }
         }
         if let Some(v) = self.by_tag.get(el.name()) {
-            out.extend_from_slice(v);
+            add(v);
         }
-        out.extend_from_slice(&self.universal);
-        out.sort_unstable();
-        out.dedup();
+        add(&self.universal);
     }
 }
 

@@ -1,7 +1,7 @@
 //! Links: `a11y/link-name` (axe `link-name`, WCAG 2.4.4 / 4.1.2) and govaudit's
 //! `a11y/link-ambiguous` (repeated "更多" links to different pages, WCAG 2.4.4).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -98,6 +98,16 @@ fn reduce(text: &str) -> String {
         .collect()
 }
 
+/// Most targets listed in a finding's data.
+const MAX_TARGETS: usize = 20;
+
+struct Group {
+    first: crate::page::ElementId,
+    shown: String,
+    targets: Vec<String>,
+    seen: HashSet<String>,
+}
+
 /// `a11y/link-ambiguous` (govaudit): several links with the same generic text (更多, 详细,
 /// 点击这里, more) lead to different pages, and none of them says where in `aria-label`,
 /// `aria-labelledby` or `title`. Out of context a screen-reader user hears "更多, 更多, 更多".
@@ -112,8 +122,7 @@ impl Rule for LinkAmbiguous {
     fn check_page(&self, page: &Page, cx: &mut PageCx<'_>) {
         let ix = index(page);
         // reduced text -> (first element, shown text, distinct targets)
-        let mut groups: BTreeMap<String, (crate::page::ElementId, String, Vec<String>)> =
-            BTreeMap::new();
+        let mut groups: BTreeMap<String, Group> = BTreeMap::new();
         for el in page.elements_named("a") {
             let Some(href) = el.attr_trimmed("href") else {
                 continue;
@@ -144,19 +153,23 @@ impl Rule for LinkAmbiguous {
                     u.to_string()
                 })
                 .unwrap_or(href);
-            let g = groups
-                .entry(key)
-                .or_insert_with(|| (el.id(), shown.clone(), Vec::new()));
-            if !g.2.contains(&target) {
-                g.2.push(target);
+            let g = groups.entry(key).or_insert_with(|| Group {
+                first: el.id(),
+                shown: shown.clone(),
+                targets: Vec::new(),
+                seen: HashSet::new(),
+            });
+            if g.seen.insert(target.clone()) && g.targets.len() < MAX_TARGETS {
+                g.targets.push(target);
             }
         }
-        for (_, (first, shown, targets)) in groups {
-            if targets.len() < 2 {
+        for (_, g) in groups {
+            let n = g.seen.len();
+            if n < 2 {
                 continue;
             }
+            let (first, shown, targets) = (g.first, g.shown, g.targets);
             let el = page.el(first);
-            let n = targets.len();
             let shown = short(&shown, 20);
             let list: Vec<String> = targets.iter().take(3).cloned().collect();
             let msg = tr!(

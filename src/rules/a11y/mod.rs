@@ -216,6 +216,9 @@ pub struct A11yIndex {
     explicit: Vec<u16>,
     flags: Vec<u8>,
     with_aria: Vec<ElementId>,
+    /// For each element, the index of the first focusable element after it in document
+    /// order that is not hidden from assistive technology (`u32::MAX` if none).
+    next_focusable: Vec<u32>,
     /// Remaining node visits for name-from-content computations on this page (see
     /// [`names`]): keeps the family linear on pathological pages.
     pub(crate) budget: Cell<usize>,
@@ -308,6 +311,15 @@ impl A11yIndex {
             role[i] = effective.map_or(NO_ROLE, |r| r.0);
             flags[i] = f;
         }
+        let mut next_focusable = vec![u32::MAX; n];
+        let mut next = u32::MAX;
+        for i in (0..n).rev() {
+            next_focusable[i] = next;
+            let el = page.el(ElementId(i as u32));
+            if flags[i] & bits::SR_HIDDEN == 0 && is_focusable(&el) {
+                next = i as u32;
+            }
+        }
         A11yIndex {
             ids,
             label_for,
@@ -315,6 +327,7 @@ impl A11yIndex {
             explicit,
             flags,
             with_aria,
+            next_focusable,
             budget: Cell::new(8 * n + 200_000),
         }
     }
@@ -361,6 +374,14 @@ impl A11yIndex {
     /// Whether the element is not rendered at all (inline style, `hidden`, `<style>` rule).
     pub fn not_rendered(&self, el: &El<'_>) -> bool {
         el.is_hidden() || self.style_hidden(el.id())
+    }
+
+    /// The first focusable descendant of `el` that is not hidden from assistive technology
+    /// (found in O(1) from a table built once per page).
+    pub fn focusable_descendant<'p>(&self, el: &El<'p>) -> Option<El<'p>> {
+        let next = self.next_focusable[el.id().0 as usize];
+        let end = aria::subtree_end(el);
+        (next < end).then(|| el.page().el(ElementId(next)))
     }
 
     /// Elements with at least one `aria-*` attribute, in document order.

@@ -223,7 +223,12 @@ impl Rule for TargetSize {
                     .iter()
                     .any(|a| px_attr(e, a).is_some_and(|v| v > 0.0 && v < 24.0))
             };
-            let imgs: Vec<El<'_>> = el.descendants().filter(|d| d.name() == "img").collect();
+            // A control's own images (bounded: controls are small).
+            let imgs: Vec<El<'_>> = el
+                .descendants()
+                .take(64)
+                .filter(|d| d.name() == "img")
+                .collect();
             let text = !el.visible_text().is_empty();
             let declared_small = small(&el) || (!text && imgs.iter().any(small));
             // An image of declared size 24×24 or more is a large enough target.
@@ -276,7 +281,7 @@ impl Rule for ScrollableRegionFocusable {
                 || matches!(el.name(), "select" | "textarea" | "html" | "body")
                 || el.visible_text().is_empty()
                 || is_focusable(&el)
-                || el.descendants().any(|d| is_focusable(&d))
+                || ix.focusable_descendant(&el).is_some()
             {
                 continue;
             }

@@ -312,7 +312,8 @@ impl Rule for ThHasDataCells {
         let ix = index(page);
         for table in data_tables(page, &ix) {
             let g = grid(&table);
-            let mut referenced: Vec<String> = Vec::new();
+            let mut referenced: std::collections::HashSet<String> =
+                std::collections::HashSet::new();
             for (cell, _, _) in &g.cells {
                 for a in ["headers", "aria-labelledby"] {
                     if let Some(v) = cell.attr(a) {
@@ -331,10 +332,7 @@ impl Rule for ThHasDataCells {
                 if !(col || row) || cell.visible_text().is_empty() {
                     continue;
                 }
-                if cell
-                    .attr("id")
-                    .is_some_and(|id| referenced.iter().any(|x| *x == *id))
-                {
+                if cell.attr("id").is_some_and(|id| referenced.contains(&*id)) {
                     continue;
                 }
                 // As in axe-core: a column header needs a cell below it that is not itself a
