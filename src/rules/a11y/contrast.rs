@@ -883,10 +883,10 @@ impl Rule for AvoidInlineSpacing {
 /// A spacing value in em (px assume the 16px default font size).
 fn spacing_em(value: &str, unitless_ok: bool) -> Option<f64> {
     let num = |s: &str| s.trim().parse::<f64>().ok();
+    if let Some(n) = value.strip_suffix("rem") {
+        return num(n);
+    }
     if let Some(n) = value.strip_suffix("em") {
-        if n.ends_with('r') {
-            return num(&n[..n.len() - 1]);
-        }
         return num(n);
     }
     if let Some(n) = value.strip_suffix("px") {

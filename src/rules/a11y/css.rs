@@ -683,6 +683,18 @@ pub fn tokens_outside_parens(value: &str) -> Vec<String> {
     out
 }
 
+/// Whether a `font` shorthand token is the size (`12px`, `1.2em/1.5`, `large`).
+fn is_font_size_token(token: &str) -> bool {
+    let size = token.split('/').next().unwrap_or("");
+    size.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_digit() || c == '.')
+        || matches!(
+            size,
+            "xx-small" | "x-small" | "small" | "medium" | "large" | "x-large" | "xx-large"
+        )
+}
+
 /// The size and weight parts of a `font` shorthand.
 fn split_font(value: &str) -> (Option<String>, String) {
     let mut weight = "normal".to_string();
@@ -690,19 +702,7 @@ fn split_font(value: &str) -> (Option<String>, String) {
     for token in value.split_whitespace() {
         if matches!(token, "bold" | "bolder" | "lighter") || token.parse::<u32>().is_ok() {
             weight = token.to_string();
-        } else if size.is_none()
-            && token
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_digit() || c == '.')
-        {
-            size = Some(token.split('/').next().unwrap_or(token).to_string());
-        } else if size.is_none()
-            && matches!(
-                token.split('/').next().unwrap_or(""),
-                "xx-small" | "x-small" | "small" | "medium" | "large" | "x-large" | "xx-large"
-            )
-        {
+        } else if size.is_none() && is_font_size_token(token) {
             size = Some(token.split('/').next().unwrap_or(token).to_string());
         }
     }

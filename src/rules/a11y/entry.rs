@@ -234,7 +234,7 @@ fn find_toolbar(page: &Page) -> Option<Toolbar> {
                 let resolved = page
                     .resolve(&raw)
                     .map_or_else(|| raw.clone(), |u| u.to_string());
-                (fp.re.is_match(&raw) || fp.re.is_match(&resolved)).then(|| (Some(resolved), *s))
+                (fp.re.is_match(&raw) || fp.re.is_match(&resolved)).then_some((Some(resolved), *s))
             }),
             Place::InlineScript => scripts
                 .iter()

@@ -580,10 +580,10 @@ pub fn is_focusable(el: &El<'_>) -> bool {
 /// Whether the element is reachable with the Tab key: focusable, no negative `tabindex`.
 pub fn is_tabbable(el: &El<'_>) -> bool {
     is_focusable(el)
-        && !el
+        && el
             .attr("tabindex")
             .and_then(|t| t.trim().parse::<i64>().ok())
-            .is_some_and(|t| t < 0)
+            .is_none_or(|t| t >= 0)
 }
 
 /// Whether a form control is disabled (its own `disabled`, or a disabled `<fieldset>` outside

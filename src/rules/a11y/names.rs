@@ -711,7 +711,7 @@ mod tests {
         for _ in 0..5000 {
             html.push_str("<span>");
         }
-        html.push_str("深");
+        html.push('深');
         for _ in 0..5000 {
             html.push_str("</span>");
         }

@@ -62,8 +62,7 @@ pub fn grid<'p>(table: &El<'p>) -> Grid<'p> {
             }
             let cs = span(&cell, "colspan", 1000);
             let rs = span(&cell, "rowspan", 1000).min(rows.len() - r);
-            for rr in r..r + rs {
-                let line = &mut slots[rr];
+            for line in slots.iter_mut().skip(r).take(rs) {
                 if line.len() < col + cs {
                     line.resize(col + cs, None);
                 }
