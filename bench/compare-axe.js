@@ -42,7 +42,7 @@ const files = [...new Set(inputs.flatMap(htmlFiles))];
 const gov = new Map();
 const govSiteOnly = [];
 function govRule(rule) {
-  if (!gov.has(rule)) gov.set(rule, { flag: new Set(), review: new Set() });
+  if (!gov.has(rule)) gov.set(rule, { flag: new Set(), review: new Set(), nodes: 0 });
   return gov.get(rule);
 }
 function pageKey(p) {
@@ -53,7 +53,10 @@ function pageKey(p) {
 function addGov(f, page) {
   const r = govRule(f.rule);
   if (f.data && f.data.needs_review) r.review.add(page);
-  else r.flag.add(page);
+  else {
+    r.flag.add(page);
+    r.nodes += 1;
+  }
 }
 for (const p of report.pages) {
   const key = pageKey(p.path || p.url);
@@ -112,7 +115,7 @@ async function main() {
 
   const axeRes = new Map(); // axe id -> { flag: Set, review: Set, error: Set }
   const axeRule = id => {
-    if (!axeRes.has(id)) axeRes.set(id, { flag: new Set(), review: new Set(), error: new Set() });
+    if (!axeRes.has(id)) axeRes.set(id, { flag: new Set(), review: new Set(), error: new Set(), nodes: 0 });
     return axeRes.get(id);
   };
   // An incomplete result whose checks all threw (no layout in jsdom) is an error, not a
@@ -123,10 +126,16 @@ async function main() {
   for (const file of files) {
     try {
       const r = await runAxe(file, ruleIds);
-      for (const v of r.violations) axeRule(v.id).flag.add(file);
+      for (const v of r.violations) {
+        axeRule(v.id).flag.add(file);
+        axeRule(v.id).nodes += v.nodes.length;
+      }
       for (const v of r.incomplete) {
         if (errored(v)) axeRule(v.id).error.add(file);
-        else if (reviewOnFail.has(v.id)) axeRule(v.id).flag.add(file);
+        else if (reviewOnFail.has(v.id)) {
+          axeRule(v.id).flag.add(file);
+          axeRule(v.id).nodes += v.nodes.length;
+        }
         else axeRule(v.id).review.add(file);
       }
     } catch (e) {
@@ -138,13 +147,14 @@ async function main() {
   const rows = [];
   for (const [axeId, govId] of [...govByAxe.entries()].sort()) {
     if (!known.has(axeId)) continue;
-    const a = axeRes.get(axeId) || { flag: new Set(), review: new Set(), error: new Set() };
-    const g = gov.get(govId) || { flag: new Set(), review: new Set() };
+    const a = axeRes.get(axeId) || { flag: new Set(), review: new Set(), error: new Set(), nodes: 0 };
+    const g = gov.get(govId) || { flag: new Set(), review: new Set(), nodes: 0 };
     const both = [...g.flag].filter(p => a.flag.has(p));
     const onlyAxe = [...a.flag].filter(p => !g.flag.has(p));
     const onlyGov = [...g.flag].filter(p => !a.flag.has(p));
     rows.push({ axe: axeId, govaudit: govId, both, onlyAxe, onlyGov,
-      axeReview: [...a.review], axeError: [...a.error], govReview: [...g.review] });
+      axeReview: [...a.review], axeError: [...a.error], govReview: [...g.review],
+      axeNodes: a.nodes, govNodes: g.nodes });
   }
   const others = [...axeRes.entries()]
     .filter(([id]) => !govByAxe.has(id))
@@ -159,18 +169,20 @@ async function main() {
   const out = [];
   out.push(`axe-core ${axeVersion} in jsdom ${jsdomVersion}; govaudit --level AAA; ${files.length} pages`);
   out.push('');
-  out.push('| axe rule | both | only axe | only govaudit | axe review | axe error | govaudit review |');
-  out.push('|---|---:|---:|---:|---:|---:|---:|');
+  out.push('| axe rule | both | only axe | only govaudit | axe review | axe error | govaudit review | elements axe / govaudit |');
+  out.push('|---|---:|---:|---:|---:|---:|---:|---:|');
   const quiet = r => !r.both.length && !r.onlyAxe.length && !r.onlyGov.length &&
     !r.axeReview.length && !r.axeError.length && !r.govReview.length;
   for (const r of rows) {
     if (quiet(r)) continue;
-    out.push(`| ${r.axe} | ${r.both.length} | ${r.onlyAxe.length} | ${r.onlyGov.length} | ${r.axeReview.length} | ${r.axeError.length} | ${r.govReview.length} |`);
+    out.push(`| ${r.axe} | ${r.both.length} | ${r.onlyAxe.length} | ${r.onlyGov.length} | ${r.axeReview.length} | ${r.axeError.length} | ${r.govReview.length} | ${r.axeNodes} / ${r.govNodes} |`);
   }
   out.push('');
   out.push('both / only axe / only govaudit: pages where the rule fails (for axe: a violation, or');
   out.push('"needs review" for rules whose failure is a review); axe review: axe could not decide;');
-  out.push('axe error: axe threw in jsdom (no layout); govaudit review: govaudit\'s "needs review" notice.');
+  out.push('axe error: axe threw in jsdom (no layout); govaudit review: govaudit\'s "needs review" notice;');
+  out.push('elements: failing elements (axe nodes / govaudit findings; a govaudit finding may cover a');
+  out.push('whole table, list or page, and page-level findings aggregated per site count once).');
   const silent = rows.filter(quiet);
   out.push('');
   out.push(`Rules with a counterpart that neither tool flagged on any page (${silent.length}): ${silent.map(r => r.axe).join(', ')}`);

@@ -28,7 +28,13 @@ pub struct Grid<'p> {
     row_th: Vec<bool>,
     /// Whether every (present) slot of a column is a `<th>`.
     col_th: Vec<bool>,
+    /// The spans would need more than [`MAX_SLOTS`] slots: the grid is incomplete and rules
+    /// skip the table.
+    pub truncated: bool,
 }
+
+/// Most grid slots filled per table (`colspan`/`rowspan` can ask for millions).
+const MAX_SLOTS: usize = 2_000_000;
 
 fn span(el: &El<'_>, attr: &str, max: usize) -> usize {
     el.attr(attr)
@@ -54,7 +60,9 @@ pub fn grid<'p>(table: &El<'p>) -> Grid<'p> {
     let rows = rows_of(table);
     let mut slots: Vec<Vec<Option<ElementId>>> = vec![Vec::new(); rows.len()];
     let mut cells = Vec::new();
-    for (r, row) in rows.iter().enumerate() {
+    let mut filled = 0usize;
+    let mut truncated = false;
+    'rows: for (r, row) in rows.iter().enumerate() {
         let mut col = 0;
         for cell in row.children().filter(|c| matches!(c.name(), "td" | "th")) {
             while slots[r].get(col).is_some_and(Option::is_some) {
@@ -62,6 +70,11 @@ pub fn grid<'p>(table: &El<'p>) -> Grid<'p> {
             }
             let cs = span(&cell, "colspan", 1000);
             let rs = span(&cell, "rowspan", 1000).min(rows.len() - r);
+            filled += cs * rs;
+            if filled > MAX_SLOTS {
+                truncated = true;
+                break 'rows;
+            }
             for line in slots.iter_mut().skip(r).take(rs) {
                 if line.len() < col + cs {
                     line.resize(col + cs, None);
@@ -92,6 +105,7 @@ pub fn grid<'p>(table: &El<'p>) -> Grid<'p> {
         cells,
         row_th,
         col_th,
+        truncated,
     }
 }
 
@@ -243,6 +257,9 @@ impl Rule for TdHeadersAttr {
                 continue;
             }
             let g = grid(&table);
+            if g.truncated {
+                continue;
+            }
             let mut by_id: HashMap<String, (bool, bool)> = HashMap::new();
             for (cell, r, c) in &g.cells {
                 if let Some(id) = cell.attr_trimmed("id") {
@@ -311,6 +328,9 @@ impl Rule for ThHasDataCells {
         let ix = index(page);
         for table in data_tables(page, &ix) {
             let g = grid(&table);
+            if g.truncated {
+                continue;
+            }
             let mut referenced: std::collections::HashSet<String> =
                 std::collections::HashSet::new();
             for (cell, _, _) in &g.cells {
@@ -461,6 +481,9 @@ impl Rule for TdHasHeader {
         let ix = index(page);
         for table in data_tables(page, &ix) {
             let g = grid(&table);
+            if g.truncated {
+                continue;
+            }
             let large = g.slots.len() >= 3 && g.slots.iter().take(3).all(|r| r.len() >= 3);
             if !large {
                 continue;
