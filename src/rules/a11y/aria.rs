@@ -1052,7 +1052,7 @@ impl Rule for AllowedAttr {
                 continue;
             }
             let list = bad.join(", ");
-            let role_name = role.map_or("(无)", |r| def(r).name);
+            let role_name = role.map_or(cx.lang.pick("（无）", "(none)"), |r| def(r).name);
             let msg = tr!(
                 cx.lang,
                 "{list} 不能用在角色为 {role_name} 的 <{}> 上",

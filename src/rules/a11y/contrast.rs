@@ -794,7 +794,7 @@ impl Rule for ColorContrast {
             let mut reasons: Vec<&str> = review.iter().map(|(_, r)| r.as_str()).collect();
             reasons.sort_unstable();
             reasons.dedup();
-            let reasons = reasons.join("；");
+            let reasons = reasons.join(cx.lang.pick("；", "; "));
             let msg = tr!(
                 cx.lang,
                 "需人工复核：{n} 处文字的对比度无法静态确定（{reasons}）",

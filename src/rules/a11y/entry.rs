@@ -520,11 +520,12 @@ impl Rule for ToolbarScriptBroken {
                 }
                 _ => site.info.local_target(&url),
             };
+            let checked = (target.as_str() != src).then(|| target.to_string());
             if target.scheme() != "file" && !cx.services.network() {
-                results.push(
-                    json!({ "url": src, "toolbar": toolbar, "status": "not verified",
-                    "reason": "offline" }),
-                );
+                results.push(json!({
+                    "url": src, "checked": checked, "toolbar": toolbar,
+                    "status": "not verified", "reason": "offline",
+                }));
                 continue;
             }
             let fetched = cx.services.fetch(&target);
@@ -562,18 +563,21 @@ impl Rule for ToolbarScriptBroken {
                                 cx.lang,
                                 "没有定义页面调用的 {}",
                                 "does not define {}, which the pages call",
-                                list.join("、")
+                                list.join(cx.lang.pick("、", ", "))
                             ))
                         }
                     }
                 }
             };
             match problem {
-                None => results.push(json!({ "url": src, "toolbar": toolbar, "status": "ok" })),
+                None => results.push(json!({
+                    "url": src, "checked": checked, "toolbar": toolbar, "status": "ok",
+                })),
                 Some(p) => {
-                    results.push(
-                        json!({ "url": src, "toolbar": toolbar, "status": "broken", "reason": p }),
-                    );
+                    results.push(json!({
+                        "url": src, "checked": checked, "toolbar": toolbar,
+                        "status": "broken", "reason": p,
+                    }));
                     let msg = tr!(
                         cx.lang,
                         "无障碍工具条脚本（{toolbar}）{p}：{src}（如 {page}）",
@@ -628,7 +632,11 @@ pub fn terminal_section(report: &Report, site_idx: usize, lang: Lang) -> Option<
     ));
     if let Some(scripts) = a.get("toolbar_scripts").and_then(Value::as_array) {
         for s in scripts {
-            let url = s.get("url").and_then(Value::as_str).unwrap_or("");
+            let url = s
+                .get("checked")
+                .and_then(Value::as_str)
+                .or_else(|| s.get("url").and_then(Value::as_str))
+                .unwrap_or("");
             let status = s.get("status").and_then(Value::as_str).unwrap_or("");
             let status = match status {
                 "ok" => lang.pick("正常", "ok"),

@@ -176,7 +176,7 @@ impl Rule for LinkAmbiguous {
                 cx.lang,
                 "{n} 个文字都是“{shown}”的链接指向不同页面，且没有 aria-label 或 title 说明去向（如 {}）",
                 "{n} links all read \"{shown}\" but lead to different pages, with no aria-label or title to tell them apart (e.g. {})",
-                list.join("、")
+                list.join(cx.lang.pick("、", ", "))
             );
             let f = cx.report(&el, msg);
             f.count = Some(n);

@@ -308,7 +308,7 @@ impl Rule for TdHeadersAttr {
                 }
             }
             if let Some(el) = first {
-                let list = problems.join("；");
+                let list = problems.join(cx.lang.pick("；", "; "));
                 cx.report(&el, list);
             }
         }
@@ -386,7 +386,7 @@ impl Rule for ThHasDataCells {
                     cx.lang,
                     "数据表格中有 {n} 个表头单元格下方或右侧没有数据单元格（{}）",
                     "{n} header cells of a data table describe no data cell ({})",
-                    texts.join("、")
+                    texts.join(cx.lang.pick("、", ", "))
                 );
                 cx.report(first, msg).count = Some(n);
             }
