@@ -129,7 +129,11 @@ pub fn province_of_code(code: u8) -> Option<&'static Province> {
 
 /// The province of the first two digits of a digit string.
 pub fn province_of_digits(digits: &str) -> Option<&'static Province> {
-    digits.get(..2)?.parse::<u8>().ok().and_then(province_of_code)
+    digits
+        .get(..2)?
+        .parse::<u8>()
+        .ok()
+        .and_then(province_of_code)
 }
 
 /// A division code of any year since 1981.
@@ -151,7 +155,8 @@ mod tests {
     fn provinces_and_alternates() {
         assert_eq!(provinces().len(), 31);
         let chars = prov_chars();
-        for c in "京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川蜀黔贵滇云藏陕秦甘陇青宁新".chars() {
+        for c in "京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川蜀黔贵滇云藏陕秦甘陇青宁新".chars()
+        {
             assert!(chars.contains(c), "{c} missing from {chars}");
         }
         assert!(!chars.contains('内'));
@@ -159,7 +164,10 @@ mod tests {
         assert_eq!(province_of_abbr('陇').map(|p| p.code), Some(62));
         assert_eq!(province_of_abbr('云').map(|p| p.code), Some(53));
         assert_eq!(province_of_abbr('贵').map(|p| p.code), Some(52));
-        assert_eq!(province_of_digits("44078302000116").map(|p| p.abbr), Some('粤'));
+        assert_eq!(
+            province_of_digits("44078302000116").map(|p| p.abbr),
+            Some('粤')
+        );
     }
 
     #[test]

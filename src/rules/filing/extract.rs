@@ -45,7 +45,8 @@ static FOOTER_ATTR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)foot|footer|bottom|copyright|banquan").expect("static regex")
 });
 static FOOTER_SCRIPT_NAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)foot|bottom|copyright|banquan|dibu|public|common|include").expect("static regex")
+    Regex::new(r"(?i)foot|bottom|copyright|banquan|dibu|public|common|include")
+        .expect("static regex")
 });
 static LIBRARY_SCRIPT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -69,13 +70,16 @@ static CONTACT: LazyLock<Regex> = LazyLock::new(|| {
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}").expect("static regex")
 });
-static MOBILE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:^|[^0-9])(1[3-9][0-9]{9})(?:$|[^0-9])").expect("static regex"));
+static MOBILE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^0-9])(1[3-9][0-9]{9})(?:$|[^0-9])").expect("static regex")
+});
 /// A phone number with an area code (`0750-2345678`, `(010)58884104`); a bare run of digits is
 /// no phone number (ICP and site-code digits look like one).
 static PHONE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[^0-9])(\(?0[0-9]{2,3}\)?[-－ ][0-9]{7,8}|\(0[0-9]{2,3}\)[0-9]{7,8})(?:$|[^0-9])")
-        .expect("static regex")
+    Regex::new(
+        r"(?:^|[^0-9])(\(?0[0-9]{2,3}\)?[-－ ][0-9]{7,8}|\(0[0-9]{2,3}\)[0-9]{7,8})(?:$|[^0-9])",
+    )
+    .expect("static regex")
 });
 
 /// Where a fact was seen.
@@ -290,7 +294,7 @@ impl Meta {
     /// Whether a `<meta name>` is present (case-insensitive).
     pub fn has(&self, name: &str) -> bool {
         let l = name.to_ascii_lowercase();
-        self.names.iter().any(|n| *n == l)
+        self.names.contains(&l)
     }
 }
 
@@ -408,7 +412,7 @@ impl Partial {
     }
 
     /// Re-locates everything onto the script element that wrote it.
-    fn from_script(mut self, script: ElementId, url: Option<String>) -> Partial {
+    fn relocate_to_script(mut self, script: ElementId, url: Option<String>) -> Partial {
         for loc in self.locs_mut() {
             loc.el = Some(script);
             loc.in_bottom = true;
@@ -596,7 +600,10 @@ impl<'p, 'o> Scanner<'p, 'o> {
     /// Anchors inside an element.
     fn anchors_in(&self, id: ElementId) -> impl Iterator<Item = ElementId> + '_ {
         let el = self.page.el(id);
-        self.anchors.iter().copied().filter(move |a| *a == id || el.contains(&self.page.el(*a)))
+        self.anchors
+            .iter()
+            .copied()
+            .filter(move |a| *a == id || el.contains(&self.page.el(*a)))
     }
 
     /// Anchors in the bottom area.
@@ -657,9 +664,7 @@ impl<'p, 'o> Scanner<'p, 'o> {
             }
             let attr_match = el.attr("id").is_some_and(|v| FOOTER_ATTR.is_match(&v))
                 || el.attr("class").is_some_and(|v| FOOTER_ATTR.is_match(&v));
-            if attr_match
-                && has_kw(s, e)
-                && !classes.iter().any(|r| self.page.el(*r).contains(&el))
+            if attr_match && has_kw(s, e) && !classes.iter().any(|r| self.page.el(*r).contains(&el))
             {
                 classes.push(el.id());
             }
@@ -668,7 +673,10 @@ impl<'p, 'o> Scanner<'p, 'o> {
             // Keyword-holding class matches outside the footer element join it.
             let mut roots = elements;
             for c in classes {
-                if !roots.iter().any(|r| self.page.el(*r).contains(&self.page.el(c))) {
+                if !roots
+                    .iter()
+                    .any(|r| self.page.el(*r).contains(&self.page.el(c)))
+                {
                     roots.push(c);
                 }
             }
@@ -724,7 +732,9 @@ impl<'p, 'o> Scanner<'p, 'o> {
             taken.push((m.start, m.end));
             let (os, oe) = self.orig(m.start, m.end);
             let el = self.deepest(os, oe);
-            let anchor = self.anchor_over(os, oe).or_else(|| self.near_psb_anchor(el, os));
+            let anchor = self
+                .anchor_over(os, oe)
+                .or_else(|| self.near_psb_anchor(el, os));
             let icon = self.psb_icon(el, anchor, os, oe);
             let shown = self.norm.shown(self.text, m.start, m.end);
             out.psb.push(PsbHit {
@@ -778,7 +788,12 @@ impl<'p, 'o> Scanner<'p, 'o> {
         let platform = |a: &ElementId| {
             self.link_ref(*a).is_some_and(|l| {
                 !matches!(
-                    classify_psb_link(&l.raw, l.url.as_ref(), self.hosts.psb_current, self.hosts.psb_legacy),
+                    classify_psb_link(
+                        &l.raw,
+                        l.url.as_ref(),
+                        self.hosts.psb_current,
+                        self.hosts.psb_legacy
+                    ),
                     PsbLinkKind::Wrong(_) | PsbLinkKind::Placeholder
                 )
             })
@@ -792,7 +807,13 @@ impl<'p, 'o> Scanner<'p, 'o> {
     }
 
     /// Whether a 备案编号图标 is in the anchor, next to it, or beside the text in its block.
-    fn psb_icon(&self, el: Option<ElementId>, anchor: Option<ElementId>, os: usize, oe: usize) -> bool {
+    fn psb_icon(
+        &self,
+        el: Option<ElementId>,
+        anchor: Option<ElementId>,
+        os: usize,
+        oe: usize,
+    ) -> bool {
         let page = self.page;
         if let Some(a) = anchor {
             let a_el = page.el(a);
@@ -805,7 +826,8 @@ impl<'p, 'o> Scanner<'p, 'o> {
                     let neighbours = [i.checked_sub(1), Some(i + 1)];
                     for j in neighbours.into_iter().flatten() {
                         if let Some(k) = kids.get(j)
-                            && (k.name() == "img" || (k.name() == "a" && k.descendants().any(|d| d.name() == "img")))
+                            && (k.name() == "img"
+                                || (k.name() == "a" && k.descendants().any(|d| d.name() == "img")))
                         {
                             return true;
                         }
@@ -815,14 +837,17 @@ impl<'p, 'o> Scanner<'p, 'o> {
         }
         let Some(el) = el else { return false };
         let block = page.el(self.block_of(el));
-        block.descendants().filter(|d| d.name() == "img").any(|img| {
-            let (p, _) = self.range(img.id());
-            let adjacent = p + 4 >= os && p <= oe + 4;
-            let named = ["src", "alt", "title"]
-                .iter()
-                .any(|a| img.attr(a).is_some_and(|v| PSB_ICON.is_match(&v)));
-            adjacent || named
-        })
+        block
+            .descendants()
+            .filter(|d| d.name() == "img")
+            .any(|img| {
+                let (p, _) = self.range(img.id());
+                let adjacent = p + 4 >= os && p <= oe + 4;
+                let named = ["src", "alt", "title"]
+                    .iter()
+                    .any(|a| img.attr(a).is_some_and(|v| PSB_ICON.is_match(&v)));
+                adjacent || named
+            })
     }
 
     fn scan_sponsor(&self, out: &mut Partial) {
@@ -854,9 +879,12 @@ impl<'p, 'o> Scanner<'p, 'o> {
                 if !self.in_bottom(os) {
                     continue;
                 }
-                let end = hay.len() - value.len() + name.len();
+                let value_start = hay.len() - value.len();
+                let end = value_start + name.len();
                 if best.as_ref().is_none_or(|b| os < b.0) {
-                    best = Some((os, label.clone(), name, i, end));
+                    // The name as shown (not folded to simplified).
+                    let shown = self.norm.shown(self.text, value_start, end);
+                    best = Some((os, label.clone(), shown, i, end));
                 }
             }
         }
@@ -953,7 +981,10 @@ impl<'p, 'o> Scanner<'p, 'o> {
                     out.psb.push(PsbHit {
                         loc: self.loc(Some(el.id()), shown, pos),
                         link: link.clone(),
-                        icon: el.name() == "img" || anchor.is_some_and(|a| self.page.el(a).descendants().any(|d| d.name() == "img")),
+                        icon: el.name() == "img"
+                            || anchor.is_some_and(|a| {
+                                self.page.el(a).descendants().any(|d| d.name() == "img")
+                            }),
                         m,
                     });
                 }
@@ -981,10 +1012,17 @@ impl<'p, 'o> Scanner<'p, 'o> {
                 "script" => {
                     let src = el.attr_trimmed("src");
                     let resolved = src.as_deref().and_then(|s| page.resolve(s));
-                    let target = src.clone().map(|raw| LinkRef { raw, url: resolved.clone() });
-                    let host = resolved.as_ref().and_then(|u| u.host_str().map(str::to_ascii_lowercase));
+                    let target = src.clone().map(|raw| LinkRef {
+                        raw,
+                        url: resolved.clone(),
+                    });
+                    let host = resolved
+                        .as_ref()
+                        .and_then(|u| u.host_str().map(str::to_ascii_lowercase));
                     let is_jiucuo_id = el.attr("id").is_some_and(|v| v.trim() == "_jiucuo_");
-                    let is_jiucuo_src = src.as_deref().is_some_and(|s| s.contains("/exposure/jiucuo.js"));
+                    let is_jiucuo_src = src
+                        .as_deref()
+                        .is_some_and(|s| s.contains("/exposure/jiucuo.js"));
                     if is_jiucuo_id || is_jiucuo_src {
                         out.jiucuo.push(JiucuoHit {
                             kind: JiucuoKind::Widget,
@@ -1023,18 +1061,25 @@ impl<'p, 'o> Scanner<'p, 'o> {
                         .unwrap_or_default();
                     if src.contains("/exposure/images/jiucuo") {
                         let code = resolved.as_ref().and_then(|u| {
-                            u.query_pairs().find(|(k, _)| k == "v").map(|(_, v)| v.to_string())
+                            u.query_pairs()
+                                .find(|(k, _)| k == "v")
+                                .map(|(_, v)| v.to_string())
                         });
                         out.jiucuo.push(JiucuoHit {
                             kind: JiucuoKind::Image,
-                            target: Some(LinkRef { raw: src.clone(), url: resolved.clone() }),
+                            target: Some(LinkRef {
+                                raw: src.clone(),
+                                url: resolved.clone(),
+                            }),
                             site_code: code,
                             hidden: el.is_hidden(),
                             loc: loc(el.start_tag(120)),
                         });
                     }
                     let conac_img = host.ends_with("conac.cn")
-                        || el.attr("id").is_some_and(|v| v.trim().eq_ignore_ascii_case("imgConac"))
+                        || el
+                            .attr("id")
+                            .is_some_and(|v| v.trim().eq_ignore_ascii_case("imgConac"))
                         || (CONAC_IMAGE.is_match(&src) && self.in_bottom(pos));
                     if conac_img && !el.is_hidden() {
                         out.conac.push(ConacHit {
@@ -1047,7 +1092,9 @@ impl<'p, 'o> Scanner<'p, 'o> {
                 }
                 _ => {
                     // a / area
-                    let Some(raw) = el.attr_trimmed("href") else { continue };
+                    let Some(raw) = el.attr_trimmed("href") else {
+                        continue;
+                    };
                     let url = page.resolve(&raw);
                     let host = url
                         .as_ref()
@@ -1063,10 +1110,14 @@ impl<'p, 'o> Scanner<'p, 'o> {
                             .collect::<Vec<_>>()
                             .join(" ")
                     ));
-                    let link = LinkRef { raw: raw.clone(), url: url.clone() };
+                    let link = LinkRef {
+                        raw: raw.clone(),
+                        url: url.clone(),
+                    };
                     if host == "bszs.conac.cn" {
                         let has_id = url.as_ref().is_some_and(|u| {
-                            u.query_pairs().any(|(k, v)| k.eq_ignore_ascii_case("id") && !v.trim().is_empty())
+                            u.query_pairs()
+                                .any(|(k, v)| k.eq_ignore_ascii_case("id") && !v.trim().is_empty())
                         });
                         if !el.is_hidden() {
                             out.conac.push(ConacHit {
@@ -1078,7 +1129,9 @@ impl<'p, 'o> Scanner<'p, 'o> {
                         }
                     }
                     let exposure = raw.contains("/exposure/jiucuo.html");
-                    let jiucuo_text = jiucuo_texts.iter().any(|t| !t.is_empty() && text.contains(t.as_str()));
+                    let jiucuo_text = jiucuo_texts
+                        .iter()
+                        .any(|t| !t.is_empty() && text.contains(t.as_str()));
                     if exposure || jiucuo_text {
                         let code = url.as_ref().and_then(|u| {
                             u.query_pairs()
@@ -1086,7 +1139,11 @@ impl<'p, 'o> Scanner<'p, 'o> {
                                 .map(|(_, v)| v.to_string())
                         });
                         out.jiucuo.push(JiucuoHit {
-                            kind: if exposure { JiucuoKind::Link } else { JiucuoKind::Text },
+                            kind: if exposure {
+                                JiucuoKind::Link
+                            } else {
+                                JiucuoKind::Text
+                            },
                             target: Some(link.clone()),
                             site_code: code.filter(|c| !c.is_empty()),
                             hidden: el.is_hidden(),
@@ -1099,7 +1156,9 @@ impl<'p, 'o> Scanner<'p, 'o> {
                     if out.sitemap.is_none()
                         && real_href
                         && !el.is_hidden()
-                        && sitemap_texts.iter().any(|t| !t.is_empty() && text.contains(t.as_str()))
+                        && sitemap_texts
+                            .iter()
+                            .any(|t| !t.is_empty() && text.contains(t.as_str()))
                         && let Some(u) = &url
                     {
                         out.sitemap = Some(self.site.local_target(u).to_string());
@@ -1109,7 +1168,10 @@ impl<'p, 'o> Scanner<'p, 'o> {
                             if !out.contact.contains(&"email") {
                                 out.contact.push("email");
                             }
-                        } else if text.contains("联系我们") && real_href && !out.contact.contains(&"page") {
+                        } else if text.contains("联系我们")
+                            && real_href
+                            && !out.contact.contains(&"page")
+                        {
                             out.contact.push("page");
                         }
                     }
@@ -1122,7 +1184,17 @@ impl<'p, 'o> Scanner<'p, 'o> {
 /// Whether an attribute value may hold something the extraction looks for.
 fn looks_relevant(v: &str) -> bool {
     const MARKERS: &[&str] = &[
-        "ICP", "icp", "Icp", "公网安备", "公網安備", "标识码", "標識碼", "IPv6", "IPV6", "ipv6", "公安",
+        "ICP",
+        "icp",
+        "Icp",
+        "公网安备",
+        "公網安備",
+        "标识码",
+        "標識碼",
+        "IPv6",
+        "IPV6",
+        "ipv6",
+        "公安",
     ];
     MARKERS.iter().any(|m| v.contains(m))
 }
@@ -1130,8 +1202,23 @@ fn looks_relevant(v: &str) -> bool {
 /// Whether an inline script may write something the extraction looks for.
 fn script_relevant(js: &str) -> bool {
     const MARKERS: &[&str] = &[
-        "ICP", "公网安备", "公網安備", "标识码", "標識碼", "conac", "jiucuo", "主办", "主辦", "版权", "版權",
-        "IPv6", "%u", "%3C", "%3c", "\\u", "\\x",
+        "ICP",
+        "公网安备",
+        "公網安備",
+        "标识码",
+        "標識碼",
+        "conac",
+        "jiucuo",
+        "主办",
+        "主辦",
+        "版权",
+        "版權",
+        "IPv6",
+        "%u",
+        "%3C",
+        "%3c",
+        "\\u",
+        "\\x",
     ];
     MARKERS.iter().any(|m| js.contains(m))
 }
@@ -1214,11 +1301,20 @@ fn read_meta(page: &Page) -> Meta {
 
 impl Extraction {
     /// Extracts everything from a page (see the module documentation).
-    pub fn build(page: &Page, options: &AuditOptions, site: &SiteInfo, services: &Services) -> Extraction {
+    pub fn build(
+        page: &Page,
+        options: &AuditOptions,
+        site: &SiteInfo,
+        services: &Services,
+    ) -> Extraction {
         let f = &options.filing;
         let (icp_ok, icp_outdated) = (f.icp_link_hosts(), f.icp_outdated_hosts());
         let (psb_current, psb_legacy) = (f.psb_link_hosts(), f.psb_legacy_hosts());
-        let psb_all: Vec<String> = psb_current.iter().chain(psb_legacy.iter()).cloned().collect();
+        let psb_all: Vec<String> = psb_current
+            .iter()
+            .chain(psb_legacy.iter())
+            .cloned()
+            .collect();
         let hosts = || FilingLinkHosts {
             icp_ok: &icp_ok,
             icp_outdated: &icp_outdated,
@@ -1242,7 +1338,7 @@ impl Extraction {
                 continue;
             }
             if let Some(part) = scan_script_markup(&js, &base, options, site, hosts()) {
-                found.merge(part.from_script(script.id(), None));
+                found.merge(part.relocate_to_script(script.id(), None));
             }
         }
 
@@ -1253,8 +1349,12 @@ impl Extraction {
         if !found.has_core() && budget > 0 {
             let mut candidates: Vec<(bool, ElementId, Url)> = Vec::new();
             for script in page.elements_named("script") {
-                let Some(src) = script.attr_trimmed("src") else { continue };
-                let Some(url) = page.resolve(&src) else { continue };
+                let Some(src) = script.attr_trimmed("src") else {
+                    continue;
+                };
+                let Some(url) = page.resolve(&src) else {
+                    continue;
+                };
                 let url = site.local_target(&url);
                 let host = url.host_str().map(str::to_ascii_lowercase);
                 let same_site = site.contains(&url)
@@ -1296,10 +1396,12 @@ impl Extraction {
                         continue;
                     }
                 };
-                let js = crate::fetch::charset::decode(&raw.body, raw.content_type.as_deref(), None).text;
+                let js =
+                    crate::fetch::charset::decode(&raw.body, raw.content_type.as_deref(), None)
+                        .text;
                 scripts_read.push(url.to_string());
                 if let Some(part) = scan_script_markup(&js, &base, options, site, hosts()) {
-                    found.merge(part.from_script(id, Some(url.to_string())));
+                    found.merge(part.relocate_to_script(id, Some(url.to_string())));
                     unverified_script = None;
                 }
                 if found.has_core() {
@@ -1333,7 +1435,11 @@ impl Extraction {
         let icp_outdated = f.icp_outdated_hosts();
         let psb_current = f.psb_link_hosts();
         let psb_legacy = f.psb_legacy_hosts();
-        let psb_all = psb_current.iter().chain(psb_legacy.iter()).cloned().collect();
+        let psb_all = psb_current
+            .iter()
+            .chain(psb_legacy.iter())
+            .cloned()
+            .collect();
         OwnedHosts {
             icp_ok,
             icp_outdated,

@@ -48,7 +48,11 @@ pub struct FilingOptions {
 
     /// Six-digit 公网安备 prefixes that are not GB/T 2260 codes but valid, for
     /// filing/psb-division-unknown (repeatable) [default: 110401 (Beijing central agencies)]
-    #[arg(long = "psb-division-exempt", value_name = "DIGITS", value_delimiter = ',')]
+    #[arg(
+        long = "psb-division-exempt",
+        value_name = "DIGITS",
+        value_delimiter = ','
+    )]
     pub psb_division_exempt: Vec<String>,
 }
 
@@ -87,7 +91,10 @@ impl FilingOptions {
 
     /// Old PSB platform hosts.
     pub fn psb_legacy_hosts(&self) -> Vec<String> {
-        or_default(&self.psb_legacy_hosts, &["www.beian.gov.cn", "beian.gov.cn"])
+        or_default(
+            &self.psb_legacy_hosts,
+            &["www.beian.gov.cn", "beian.gov.cn"],
+        )
     }
 
     /// Exempt six-digit prefixes.
@@ -187,14 +194,23 @@ fn icp_detail(d: &IcpDetail, lang: Lang) -> String {
     match d {
         IcpDetail::NoProvince => lang.pick("缺少省份简称", "no province abbreviation").into(),
         IcpDetail::NoBei => lang.pick("“ICP”后缺少“备”字", "no 备 after ICP").into(),
-        IcpDetail::NoHao => lang.pick("数字后缺少“号”字", "no 号 after the digits").into(),
+        IcpDetail::NoHao => lang
+            .pick("数字后缺少“号”字", "no 号 after the digits")
+            .into(),
         IcpDetail::DigitCount(n) => {
-            tr!(lang, "主体备案号为 {n} 位数字（应为 8 位或 10 位）", "the number has {n} digits (8 or 10 expected)")
+            tr!(
+                lang,
+                "主体备案号为 {n} 位数字（应为 8 位或 10 位）",
+                "the number has {n} digits (8 or 10 expected)"
+            )
         }
         IcpDetail::LowerCase => lang.pick("“ICP”写成了小写", "ICP in lower case").into(),
-        IcpDetail::BadSequence => {
-            lang.pick("网站序号写法不对（应为“-1”这样的形式）", "malformed site sequence (expected -1, -2…)").into()
-        }
+        IcpDetail::BadSequence => lang
+            .pick(
+                "网站序号写法不对（应为“-1”这样的形式）",
+                "malformed site sequence (expected -1, -2…)",
+            )
+            .into(),
     }
 }
 
@@ -227,11 +243,18 @@ fn icp_problem_text(p: &IcpProblem, shown: &str, lang: Lang) -> (&'static str, S
             ),
         ),
         IcpProblem::Strict(details) => {
-            let what = details.iter().map(|d| icp_detail(d, lang)).collect::<Vec<_>>();
+            let what = details
+                .iter()
+                .map(|d| icp_detail(d, lang))
+                .collect::<Vec<_>>();
             let what = what.join(lang.pick("；", "; "));
             (
                 "format",
-                tr!(lang, "ICP 备案号“{shown}”格式不对：{what}（{exp}）", "ICP number “{shown}” is malformed: {what} ({exp})"),
+                tr!(
+                    lang,
+                    "ICP 备案号“{shown}”格式不对：{what}（{exp}）",
+                    "ICP number “{shown}” is malformed: {what} ({exp})"
+                ),
             )
         }
         IcpProblem::InnerWhitespace => {
@@ -281,7 +304,10 @@ impl Rule for IcpFormat {
     fn check_page(&self, page: &Page, cx: &mut PageCx<'_>) {
         let ext = ext(page, cx);
         // A business licence beside a 备案 number is another licence, not a wrong number.
-        let has_filing = ext.icp.iter().any(|h| h.m.problem != Some(IcpProblem::Licence));
+        let has_filing = ext
+            .icp
+            .iter()
+            .any(|h| h.m.problem != Some(IcpProblem::Licence));
         let mut seen: Vec<String> = Vec::new();
         for h in &ext.icp {
             let Some(p) = &h.m.problem else { continue };
@@ -316,7 +342,9 @@ impl Rule for IcpLink {
         let ext = ext(page, cx);
         let owned = hosts(cx);
         let hosts = owned.view();
-        let Some(h) = ext.primary_icp(&hosts) else { return };
+        let Some(h) = ext.primary_icp(&hosts) else {
+            return;
+        };
         let shown = &h.loc.shown;
         let target = h.link.as_ref().map(|l| l.display()).unwrap_or_default();
         let (kind, msg) = match h.link_kind(&hosts) {
@@ -368,7 +396,8 @@ impl Rule for IcpLink {
         if !target.is_empty() {
             f.data.insert("link".into(), target.into());
         }
-        f.data.insert("expected".into(), "https://beian.miit.gov.cn/".into());
+        f.data
+            .insert("expected".into(), "https://beian.miit.gov.cn/".into());
     }
 }
 
@@ -383,7 +412,9 @@ impl Rule for IcpPosition {
     fn check_page(&self, page: &Page, cx: &mut PageCx<'_>) {
         let ext = ext(page, cx);
         let owned = hosts(cx);
-        let Some(h) = ext.primary_icp(&owned.view()) else { return };
+        let Some(h) = ext.primary_icp(&owned.view()) else {
+            return;
+        };
         if h.loc.in_bottom || h.loc.evidence == Evidence::Script {
             return;
         }
@@ -415,7 +446,13 @@ impl Rule for PsbMissing {
             "页面底部未找到公安机关备案号（应为“省简称公网安备14位数字号”，带备案图标并链接到 beian.mps.gov.cn）",
             "no public-security filing number found in the page footer (expected <province>公网安备<14 digits>号 with its icon, linked to beian.mps.gov.cn)"
         );
-        report_missing(cx, &ext, "公安机关备案号", "the public-security number", msg);
+        report_missing(
+            cx,
+            &ext,
+            "公安机关备案号",
+            "the public-security number",
+            msg,
+        );
     }
 }
 
@@ -427,7 +464,11 @@ fn psb_problem_text(p: &PsbProblem, shown: &str, lang: Lang) -> (&'static str, S
     match p {
         PsbProblem::Placeholder => (
             "placeholder",
-            tr!(lang, "公安备案号“{shown}”是模板占位符（{exp}）", "public-security number “{shown}” is a template placeholder ({exp})"),
+            tr!(
+                lang,
+                "公安备案号“{shown}”是模板占位符（{exp}）",
+                "public-security number “{shown}” is a template placeholder ({exp})"
+            ),
         ),
         PsbProblem::Legacy13 => (
             "legacy-13",
@@ -439,12 +480,22 @@ fn psb_problem_text(p: &PsbProblem, shown: &str, lang: Lang) -> (&'static str, S
         ),
         PsbProblem::Prefix(pre) => {
             let what = match pre {
-                Some(c) => tr!(lang, "前缀“{c}”不是省份简称", "prefix “{c}” is not a province abbreviation"),
-                None => lang.pick("缺少省份简称", "no province abbreviation").to_string(),
+                Some(c) => tr!(
+                    lang,
+                    "前缀“{c}”不是省份简称",
+                    "prefix “{c}” is not a province abbreviation"
+                ),
+                None => lang
+                    .pick("缺少省份简称", "no province abbreviation")
+                    .to_string(),
             };
             (
                 "prefix",
-                tr!(lang, "公安备案号“{shown}”格式不对：{what}（{exp}）", "public-security number “{shown}” is malformed: {what} ({exp})"),
+                tr!(
+                    lang,
+                    "公安备案号“{shown}”格式不对：{what}（{exp}）",
+                    "public-security number “{shown}” is malformed: {what} ({exp})"
+                ),
             )
         }
         PsbProblem::DigitCount(n) => (
@@ -458,15 +509,26 @@ fn psb_problem_text(p: &PsbProblem, shown: &str, lang: Lang) -> (&'static str, S
         PsbProblem::Punctuation { sep, no_hao } => {
             let mut what = Vec::new();
             if let Some(s) = sep {
-                what.push(tr!(lang, "“公网安备”后多了分隔符“{s}”（常见于图标替换残留）", "a stray “{s}” after 公网安备 (often an icon artefact)"));
+                what.push(tr!(
+                    lang,
+                    "“公网安备”后多了分隔符“{s}”（常见于图标替换残留）",
+                    "a stray “{s}” after 公网安备 (often an icon artefact)"
+                ));
             }
             if *no_hao {
-                what.push(lang.pick("数字后缺少“号”字", "no 号 after the digits").to_string());
+                what.push(
+                    lang.pick("数字后缺少“号”字", "no 号 after the digits")
+                        .to_string(),
+                );
             }
             let what = what.join(lang.pick("；", "; "));
             (
                 "punctuation",
-                tr!(lang, "公安备案号“{shown}”格式不对：{what}（{exp}）", "public-security number “{shown}” is malformed: {what} ({exp})"),
+                tr!(
+                    lang,
+                    "公安备案号“{shown}”格式不对：{what}（{exp}）",
+                    "public-security number “{shown}” is malformed: {what} ({exp})"
+                ),
             )
         }
         PsbProblem::LabelText(j) => (
@@ -542,10 +604,16 @@ impl Rule for PsbLink {
 
     fn check_page(&self, page: &Page, cx: &mut PageCx<'_>) {
         let ext = ext(page, cx);
-        let Some(h) = primary_psb(&ext, cx) else { return };
+        let Some(h) = primary_psb(&ext, cx) else {
+            return;
+        };
         let shown = h.loc.shown.clone();
         let target = h.link.as_ref().map(|l| l.display()).unwrap_or_default();
-        let digits = if h.m.digits.len() == 14 { h.m.digits.clone() } else { "<14位备案号>".into() };
+        let digits = if h.m.digits.len() == 14 {
+            h.m.digits.clone()
+        } else {
+            "<14位备案号>".into()
+        };
         let expected = format!("https://beian.mps.gov.cn/#/query/webSearch?code={digits}");
         let (kind, msg) = match psb_link_kind(h, cx) {
             Some(PsbLinkKind::Current(_) | PsbLinkKind::Legacy(_)) => return,
@@ -602,8 +670,12 @@ impl Rule for PsbLinkLegacy {
 
     fn check_page(&self, page: &Page, cx: &mut PageCx<'_>) {
         let ext = ext(page, cx);
-        let Some(h) = primary_psb(&ext, cx) else { return };
-        let Some(PsbLinkKind::Legacy(code)) = psb_link_kind(h, cx) else { return };
+        let Some(h) = primary_psb(&ext, cx) else {
+            return;
+        };
+        let Some(PsbLinkKind::Legacy(code)) = psb_link_kind(h, cx) else {
+            return;
+        };
         let target = h.link.as_ref().map(|l| l.display()).unwrap_or_default();
         let host = h
             .link
@@ -634,7 +706,9 @@ impl Rule for PsbCodeMismatch {
 
     fn check_page(&self, page: &Page, cx: &mut PageCx<'_>) {
         let ext = ext(page, cx);
-        let Some(h) = primary_psb(&ext, cx) else { return };
+        let Some(h) = primary_psb(&ext, cx) else {
+            return;
+        };
         let code = match psb_link_kind(h, cx) {
             Some(PsbLinkKind::Current(c) | PsbLinkKind::Legacy(c)) => c,
             _ => return,
@@ -665,7 +739,9 @@ impl Rule for PsbProvinceMismatch {
 
     fn check_page(&self, page: &Page, cx: &mut PageCx<'_>) {
         let ext = ext(page, cx);
-        let Some(h) = primary_psb(&ext, cx) else { return };
+        let Some(h) = primary_psb(&ext, cx) else {
+            return;
+        };
         let Some(pre) = h.m.province else { return };
         let digits = &h.m.digits;
         if digits.len() != 14 || !digits.chars().all(|c| c.is_ascii_digit()) {
@@ -708,7 +784,9 @@ impl Rule for PsbIcon {
 
     fn check_page(&self, page: &Page, cx: &mut PageCx<'_>) {
         let ext = ext(page, cx);
-        let Some(h) = primary_psb(&ext, cx) else { return };
+        let Some(h) = primary_psb(&ext, cx) else {
+            return;
+        };
         if h.icon {
             return;
         }
@@ -732,13 +810,20 @@ impl Rule for PsbDivisionUnknown {
 
     fn check_page(&self, page: &Page, cx: &mut PageCx<'_>) {
         let ext = ext(page, cx);
-        let Some(h) = primary_psb(&ext, cx) else { return };
+        let Some(h) = primary_psb(&ext, cx) else {
+            return;
+        };
         let digits = &h.m.digits;
         if digits.len() != 14 || !digits.chars().all(|c| c.is_ascii_digit()) {
             return;
         }
         let six = &digits[..6];
-        if cx.options.filing.psb_division_exempt().iter().any(|e| e == six)
+        if cx
+            .options
+            .filing
+            .psb_division_exempt()
+            .iter()
+            .any(|e| e == six)
             || data::division_of_digits(digits).is_some()
         {
             return;

@@ -37,9 +37,8 @@ pub static ICP_PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// `ICP_STRICT`, matched with whitespace removed.
-pub static ICP_STRICT: LazyLock<Regex> = LazyLock::new(|| {
-    prov_pattern(r"^PROVICP备(?:[0-9]{8}|[0-9]{10})号(?:-[1-9][0-9]{0,2})?$")
-});
+pub static ICP_STRICT: LazyLock<Regex> =
+    LazyLock::new(|| prov_pattern(r"^PROVICP备(?:[0-9]{8}|[0-9]{10})号(?:-[1-9][0-9]{0,2})?$"));
 
 static ICP_SEQ: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^-[1-9][0-9]{0,2}$").expect("static regex"));
@@ -54,7 +53,8 @@ pub static PSB_LENIENT: LazyLock<Regex> = LazyLock::new(|| {
 
 /// `PSB_LABEL_ONLY`: `公安机关备案号：43010302000524`.
 pub static PSB_LABEL_ONLY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"公安(?:机关)?备案(?:编)?号\s*[:：]?\s*(?P<num>[0-9]{10,16})").expect("static regex")
+    Regex::new(r"公安(?:机关)?备案(?:编)?号\s*[:：]?\s*(?P<num>[0-9]{10,16})")
+        .expect("static regex")
 });
 
 /// Other local labels without the `X公网安备…号` form (`郑公备：41010502000123`).
@@ -186,7 +186,8 @@ pub fn find_icp(hay: &str) -> Vec<IcpMatch> {
                 .map_or(m.end(), |x| x.end());
         }
         let text = hay[m.start()..end].trim().to_string();
-        let start = m.start() + (hay[m.start()..end].len() - hay[m.start()..end].trim_start().len());
+        let start =
+            m.start() + (hay[m.start()..end].len() - hay[m.start()..end].trim_start().len());
         let province = caps.name("prov").and_then(|p| p.as_str().chars().next());
         let number = caps
             .name("num")
@@ -214,8 +215,7 @@ pub fn find_icp(hay: &str) -> Vec<IcpMatch> {
             if out.iter().any(|o| o.start < m.end() && m.start() < o.end) {
                 continue;
             }
-            if std::ptr::eq(re, &*ICP_PLACEHOLDER) && icp_inside_word(hay, m.start(), m.as_str())
-            {
+            if std::ptr::eq(re, &*ICP_PLACEHOLDER) && icp_inside_word(hay, m.start(), m.as_str()) {
                 continue;
             }
             let trimmed = m.as_str().trim();
@@ -242,7 +242,12 @@ pub fn find_icp(hay: &str) -> Vec<IcpMatch> {
 }
 
 /// Classifies one lenient match (RULES.md §1.1 "Classify", first hit wins).
-pub fn classify_icp(text: &str, kind: Option<&str>, junk: &str, number: &str) -> Option<IcpProblem> {
+pub fn classify_icp(
+    text: &str,
+    kind: Option<&str>,
+    junk: &str,
+    number: &str,
+) -> Option<IcpProblem> {
     if kind == Some("证") || ICP_LICENCE.is_match(text) {
         return Some(IcpProblem::Licence);
     }
@@ -269,7 +274,7 @@ pub fn classify_icp(text: &str, kind: Option<&str>, junk: &str, number: &str) ->
 fn icp_details(compacted: &str, kind: Option<&str>, number: &str) -> Vec<IcpDetail> {
     let mut d = Vec::new();
     let first = compacted.chars().next();
-    if !first.is_some_and(|c| data::province_of_abbr(c).is_some()) {
+    if first.is_none_or(|c| data::province_of_abbr(c).is_none()) {
         d.push(IcpDetail::NoProvince);
     }
     if !compacted.contains("ICP") && compacted.to_ascii_uppercase().contains("ICP") {
@@ -480,7 +485,10 @@ pub fn classify_site_code(code: &str) -> Option<SiteCodeProblem> {
 
 /// A short description of a malformed code's shape, for messages (`9 位数字`, `bm 后 9 位数字`).
 pub fn site_code_shape(code: &str, lang: crate::i18n::Lang) -> String {
-    let letters: String = code.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+    let letters: String = code
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect();
     let digits = code.chars().filter(char::is_ascii_digit).count();
     let others = code.chars().count() - letters.chars().count() - digits;
     match (letters.is_empty(), others) {
@@ -506,7 +514,10 @@ pub fn find_site_codes(hay: &str) -> Vec<(usize, usize, String)> {
         })
         .collect();
     for m in SIC_LABEL_ONLY.find_iter(hay) {
-        if !out.iter().any(|(s, e, _)| *s <= m.start() && m.start() < *e) {
+        if !out
+            .iter()
+            .any(|(s, e, _)| *s <= m.start() && m.start() < *e)
+        {
             out.push((m.start(), m.end(), String::new()));
         }
     }
@@ -592,13 +603,11 @@ pub fn record_code(url: &Url) -> Option<String> {
             .map(|(_, v)| v.trim().to_string())
             .filter(|v| !v.is_empty())
     };
-    url.query()
-        .and_then(from_pairs)
-        .or_else(|| {
-            let frag = url.fragment()?;
-            let q = frag.split_once('?').map_or(frag, |(_, q)| q);
-            from_pairs(q)
-        })
+    url.query().and_then(from_pairs).or_else(|| {
+        let frag = url.fragment()?;
+        let q = frag.split_once('?').map_or(frag, |(_, q)| q);
+        from_pairs(q)
+    })
 }
 
 /// Classifies the target of a 公网安备 link.
@@ -633,7 +642,10 @@ pub fn classify_psb_link(
 
 /// Whether a host is a raw IPv4/IPv6 address.
 pub fn is_ip_host(url: &Url) -> bool {
-    matches!(url.host(), Some(url::Host::Ipv4(_)) | Some(url::Host::Ipv6(_)))
+    matches!(
+        url.host(),
+        Some(url::Host::Ipv4(_)) | Some(url::Host::Ipv6(_))
+    )
 }
 
 #[cfg(test)]
@@ -667,14 +679,23 @@ mod tests {
             assert_eq!(icp_problem(s), None, "{s}");
         }
         let m = &icp("京ICP备20027467号-1")[0];
-        assert_eq!((m.province, m.number.as_str(), m.seq.as_deref()), (Some('京'), "20027467", Some("1")));
+        assert_eq!(
+            (m.province, m.number.as_str(), m.seq.as_deref()),
+            (Some('京'), "20027467", Some("1"))
+        );
         assert_eq!(m.key(), "京ICP备20027467号-1");
     }
 
     #[test]
     fn icp_inner_whitespace() {
-        assert_eq!(icp_problem("京ICP备 04000001号"), Some(IcpProblem::InnerWhitespace));
-        assert_eq!(icp_problem("川ICP备 09003078号"), Some(IcpProblem::InnerWhitespace));
+        assert_eq!(
+            icp_problem("京ICP备 04000001号"),
+            Some(IcpProblem::InnerWhitespace)
+        );
+        assert_eq!(
+            icp_problem("川ICP备 09003078号"),
+            Some(IcpProblem::InnerWhitespace)
+        );
     }
 
     #[test]
@@ -703,10 +724,22 @@ mod tests {
             icp_problem("贵ICP备(shou.org.cn)05052049号-13"),
             Some(IcpProblem::Junk(j)) if j == "(shou.org.cn)"
         ));
-        assert_eq!(icp_problem("川ICP备1XXXXXX1号"), Some(IcpProblem::Placeholder));
-        assert_eq!(icp_problem("京ICP备1234568号-2"), Some(IcpProblem::Placeholder));
-        assert_eq!(icp_problem("京ICP备xxxxxxxx号"), Some(IcpProblem::Placeholder));
-        assert_eq!(icp_problem("粤ICP备00000000号"), Some(IcpProblem::Placeholder));
+        assert_eq!(
+            icp_problem("川ICP备1XXXXXX1号"),
+            Some(IcpProblem::Placeholder)
+        );
+        assert_eq!(
+            icp_problem("京ICP备1234568号-2"),
+            Some(IcpProblem::Placeholder)
+        );
+        assert_eq!(
+            icp_problem("京ICP备xxxxxxxx号"),
+            Some(IcpProblem::Placeholder)
+        );
+        assert_eq!(
+            icp_problem("粤ICP备00000000号"),
+            Some(IcpProblem::Placeholder)
+        );
         assert_eq!(icp_problem("京ICP证030173号"), Some(IcpProblem::Licence));
         assert_eq!(icp_problem("粤B2-20090059"), Some(IcpProblem::Licence));
     }
@@ -748,10 +781,19 @@ mod tests {
         assert_eq!(psb_problem("粵公網安備 44078302000116號"), None);
         assert_eq!(
             psb_problem("粤公网安备; 44078302000116"),
-            Some(PsbProblem::Punctuation { sep: Some(';'), no_hao: true })
+            Some(PsbProblem::Punctuation {
+                sep: Some(';'),
+                no_hao: true
+            })
         );
-        assert_eq!(psb_problem("深公网安备：4403101910665"), Some(PsbProblem::Legacy13));
-        assert_eq!(psb_problem("京公网安备 XXXXXXXX号"), Some(PsbProblem::Placeholder));
+        assert_eq!(
+            psb_problem("深公网安备：4403101910665"),
+            Some(PsbProblem::Legacy13)
+        );
+        assert_eq!(
+            psb_problem("京公网安备 XXXXXXXX号"),
+            Some(PsbProblem::Placeholder)
+        );
         assert_eq!(
             psb_problem("粤公网安备 4407830200011号"),
             Some(PsbProblem::DigitCount(13))
@@ -770,7 +812,9 @@ mod tests {
         );
         let found = psb("公安机关备案号：43010302000524");
         assert_eq!(found[0].digits, "43010302000524");
-        assert!(matches!(&found[0].problem, Some(PsbProblem::LabelOnly(l)) if l == "公安机关备案号"));
+        assert!(
+            matches!(&found[0].problem, Some(PsbProblem::LabelOnly(l)) if l == "公安机关备案号")
+        );
         let found = psb("郑公备：41010502000123");
         assert!(matches!(&found[0].problem, Some(PsbProblem::LabelOnly(l)) if l == "郑公备"));
     }
@@ -781,7 +825,13 @@ mod tests {
         assert!(psb_province_mismatch('京', "11040102700068").is_none());
         let (p, d) = psb_province_mismatch('陕', "34060002010001").expect("mismatch");
         assert_eq!((p.abbr, d.map(|d| d.abbr)), ('陕', Some('皖')));
-        for (pre, digits) in [('蜀', "51010402000001"), ('贵', "52010202000001"), ('云', "53010202000001"), ('陇', "62010202000001"), ('秦', "61012502000363")] {
+        for (pre, digits) in [
+            ('蜀', "51010402000001"),
+            ('贵', "52010202000001"),
+            ('云', "53010202000001"),
+            ('陇', "62010202000001"),
+            ('秦', "61012502000363"),
+        ] {
             assert!(psb_province_mismatch(pre, digits).is_none(), "{pre}");
         }
         let (_, d) = psb_province_mismatch('粤', "99078302000116").expect("no province");
@@ -793,13 +843,21 @@ mod tests {
         for ok in ["4407830003", "bm01000001", "5101320017", "4403920006"] {
             assert_eq!(classify_site_code(ok), None, "{ok}");
         }
-        assert_eq!(classify_site_code("bm236554412"), Some(SiteCodeProblem::Format));
+        assert_eq!(
+            classify_site_code("bm236554412"),
+            Some(SiteCodeProblem::Format)
+        );
         assert_eq!(classify_site_code("28"), Some(SiteCodeProblem::Format));
         assert_eq!(classify_site_code(""), Some(SiteCodeProblem::Empty));
-        let found = find_site_codes(&normalize("网站标识码：４４０７８３０００３ 政府网站标识码bm06000004 网站标识码："));
+        let found = find_site_codes(&normalize(
+            "网站标识码：４４０７８３０００３ 政府网站标识码bm06000004 网站标识码：",
+        ));
         let codes: Vec<&str> = found.iter().map(|x| x.2.as_str()).collect();
         assert_eq!(codes, vec!["4407830003", "bm06000004", ""]);
-        assert_eq!(site_code_shape("bm236554412", crate::i18n::Lang::En), "prefix bm and 9 digits");
+        assert_eq!(
+            site_code_shape("bm236554412", crate::i18n::Lang::En),
+            "prefix bm and 9 digits"
+        );
     }
 
     fn urls(s: &str) -> (String, Option<Url>) {
@@ -809,8 +867,14 @@ mod tests {
     #[test]
     fn icp_links() {
         let acc = vec!["beian.miit.gov.cn".to_string()];
-        let old = vec!["www.miibeian.gov.cn".to_string(), "www.beian.miit.gov.cn".to_string()];
-        let psbh = vec!["beian.mps.gov.cn".to_string(), "www.beian.gov.cn".to_string()];
+        let old = vec![
+            "www.miibeian.gov.cn".to_string(),
+            "www.beian.miit.gov.cn".to_string(),
+        ];
+        let psbh = vec![
+            "beian.mps.gov.cn".to_string(),
+            "www.beian.gov.cn".to_string(),
+        ];
         let c = |s: &str| {
             let (r, u) = urls(s);
             classify_icp_link(&r, u.as_ref(), &acc, &old, &psbh)
@@ -823,12 +887,30 @@ mod tests {
         ] {
             assert_eq!(c(ok), IcpLinkKind::Ok, "{ok}");
         }
-        assert!(matches!(c("http://www.miibeian.gov.cn/"), IcpLinkKind::Outdated(_)));
-        assert!(matches!(c("http://www.beian.miit.gov.cn"), IcpLinkKind::Outdated(_)));
-        assert_eq!(classify_icp_link("javascript:;", None, &acc, &old, &psbh), IcpLinkKind::Placeholder);
-        assert_eq!(classify_icp_link("#", None, &acc, &old, &psbh), IcpLinkKind::Placeholder);
-        assert!(matches!(c("https://beian.mps.gov.cn/"), IcpLinkKind::Psb(_)));
-        assert!(matches!(c("https://www.example.gov.cn/"), IcpLinkKind::Other(_)));
+        assert!(matches!(
+            c("http://www.miibeian.gov.cn/"),
+            IcpLinkKind::Outdated(_)
+        ));
+        assert!(matches!(
+            c("http://www.beian.miit.gov.cn"),
+            IcpLinkKind::Outdated(_)
+        ));
+        assert_eq!(
+            classify_icp_link("javascript:;", None, &acc, &old, &psbh),
+            IcpLinkKind::Placeholder
+        );
+        assert_eq!(
+            classify_icp_link("#", None, &acc, &old, &psbh),
+            IcpLinkKind::Placeholder
+        );
+        assert!(matches!(
+            c("https://beian.mps.gov.cn/"),
+            IcpLinkKind::Psb(_)
+        ));
+        assert!(matches!(
+            c("https://www.example.gov.cn/"),
+            IcpLinkKind::Other(_)
+        ));
     }
 
     #[test]
@@ -847,9 +929,21 @@ mod tests {
             c("http://www.beian.gov.cn/portal/registerSystemInfo?recordcode=11040102700068"),
             PsbLinkKind::Legacy("11040102700068".into())
         );
-        assert!(matches!(c("http://www.beian.gov.cn/portal/registerSystemInfo"), PsbLinkKind::NoCode(_)));
-        assert!(matches!(c("https://beian.mps.gov.cn/#/query/webSearch"), PsbLinkKind::NoCode(_)));
-        assert!(matches!(c("http://www.beian.gov.cn/portal/recordQuery?token=abc"), PsbLinkKind::NoCode(_)));
-        assert!(matches!(c("https://beian.miit.gov.cn/"), PsbLinkKind::Wrong(_)));
+        assert!(matches!(
+            c("http://www.beian.gov.cn/portal/registerSystemInfo"),
+            PsbLinkKind::NoCode(_)
+        ));
+        assert!(matches!(
+            c("https://beian.mps.gov.cn/#/query/webSearch"),
+            PsbLinkKind::NoCode(_)
+        ));
+        assert!(matches!(
+            c("http://www.beian.gov.cn/portal/recordQuery?token=abc"),
+            PsbLinkKind::NoCode(_)
+        ));
+        assert!(matches!(
+            c("https://beian.miit.gov.cn/"),
+            PsbLinkKind::Wrong(_)
+        ));
     }
 }

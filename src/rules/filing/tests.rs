@@ -55,7 +55,11 @@ fn a_correct_footer_passes_every_filing_rule() {
 fn icp_missing_fires_without_a_number() {
     let f = only(Box::new(IcpMissing), &format!("<p>{PSB_OK}</p>"));
     assert_eq!(f.len(), 1);
-    assert!(f[0].message.contains("未找到 ICP 备案号"), "{}", f[0].message);
+    assert!(
+        f[0].message.contains("未找到 ICP 备案号"),
+        "{}",
+        f[0].message
+    );
     assert!(only(Box::new(IcpMissing), &good_footer()).is_empty());
 }
 
@@ -107,12 +111,24 @@ fn icp_format_spec_failures_name_the_problem() {
     for (text, problem) in cases {
         let f = icp_format(text);
         assert_eq!(f.len(), 1, "{text}: {f:?}");
-        assert_eq!(f[0].data.get("problem").and_then(|v| v.as_str()), Some(*problem), "{text}");
-        assert_eq!(f[0].data.get("found").and_then(|v| v.as_str()), Some(*text), "{text}");
+        assert_eq!(
+            f[0].data.get("problem").and_then(|v| v.as_str()),
+            Some(*problem),
+            "{text}"
+        );
+        assert_eq!(
+            f[0].data.get("found").and_then(|v| v.as_str()),
+            Some(*text),
+            "{text}"
+        );
         assert!(f[0].message.contains(text), "{}", f[0].message);
     }
     let f = icp_format("京ICP备 04000001号");
-    assert!(f[0].message.contains("应写作“京ICP备04000001号”"), "{}", f[0].message);
+    assert!(
+        f[0].message.contains("应写作“京ICP备04000001号”"),
+        "{}",
+        f[0].message
+    );
     let f = icp_format("京ICP10036469号");
     assert!(f[0].message.contains("缺少“备”字"), "{}", f[0].message);
     let f = icp_format("陇ICP备 05000593");
@@ -182,16 +198,27 @@ fn icp_link_targets() {
     for (href, problem) in cases {
         let f = icp_link(href);
         assert_eq!(f.len(), 1, "{href}");
-        assert_eq!(f[0].data.get("problem").and_then(|v| v.as_str()), Some(problem), "{href}");
+        assert_eq!(
+            f[0].data.get("problem").and_then(|v| v.as_str()),
+            Some(problem),
+            "{href}"
+        );
     }
-    assert!(icp_link("http://www.miibeian.gov.cn/")[0].message.contains("旧域名 www.miibeian.gov.cn"));
+    assert!(
+        icp_link("http://www.miibeian.gov.cn/")[0]
+            .message
+            .contains("旧域名 www.miibeian.gov.cn")
+    );
 }
 
 #[test]
 fn icp_not_linked() {
     let f = only(Box::new(IcpLink), "<p>备案编号: 粤ICP备05079694号</p>");
     assert_eq!(f.len(), 1);
-    assert_eq!(f[0].data.get("problem").and_then(|v| v.as_str()), Some("not-linked"));
+    assert_eq!(
+        f[0].data.get("problem").and_then(|v| v.as_str()),
+        Some("not-linked")
+    );
     // An anchor without href is no link (www.shanxi.gov.cn).
     let f = only(Box::new(IcpLink), "<p><a>晋ICP备12000773号</a></p>");
     assert_eq!(f.len(), 1);
@@ -240,23 +267,40 @@ fn psb_spec_table() {
     // anchor the link and icon rules apply too (see docs/filing-identity.md).
     let f = only(Box::new(PsbFormat), "<p>粤公网安备; 44078302000116</p>");
     assert_eq!(f.len(), 1);
-    assert_eq!(f[0].data.get("problem").and_then(|v| v.as_str()), Some("punctuation"));
+    assert_eq!(
+        f[0].data.get("problem").and_then(|v| v.as_str()),
+        Some("punctuation")
+    );
     assert_eq!(
         psb_ids("<p>粤公网安备; 44078302000116</p>"),
         vec!["filing/psb-format", "filing/psb-icon", "filing/psb-link"]
     );
     // Legacy link: pass + psb-link-legacy; the 110401 prefix raises nothing.
     assert_eq!(
-        psb_ids(r#"<p><a href="http://www.beian.gov.cn/portal/registerSystemInfo?recordcode=11040102700068"><img src="ghs.png">京公网安备 11040102700068号</a></p>"#),
+        psb_ids(
+            r#"<p><a href="http://www.beian.gov.cn/portal/registerSystemInfo?recordcode=11040102700068"><img src="ghs.png">京公网安备 11040102700068号</a></p>"#
+        ),
         vec!["filing/psb-link-legacy"]
     );
     let f = only(Box::new(PsbFormat), "<p>深公网安备：4403101910665</p>");
-    assert_eq!(f[0].data.get("problem").and_then(|v| v.as_str()), Some("legacy-13"));
+    assert_eq!(
+        f[0].data.get("problem").and_then(|v| v.as_str()),
+        Some("legacy-13")
+    );
     let f = only(Box::new(PsbFormat), "<p>公安机关备案号：43010302000524</p>");
-    assert_eq!(f[0].data.get("problem").and_then(|v| v.as_str()), Some("label-only"));
-    assert_eq!(f[0].data.get("digits").and_then(|v| v.as_str()), Some("43010302000524"));
+    assert_eq!(
+        f[0].data.get("problem").and_then(|v| v.as_str()),
+        Some("label-only")
+    );
+    assert_eq!(
+        f[0].data.get("digits").and_then(|v| v.as_str()),
+        Some("43010302000524")
+    );
     let f = only(Box::new(PsbFormat), "<p>京公网安备 XXXXXXXX号</p>");
-    assert_eq!(f[0].data.get("problem").and_then(|v| v.as_str()), Some("placeholder"));
+    assert_eq!(
+        f[0].data.get("problem").and_then(|v| v.as_str()),
+        Some("placeholder")
+    );
 }
 
 #[test]
@@ -265,11 +309,22 @@ fn psb_province_mismatch_and_alternates() {
     let f = run_rules(vec![Box::new(PsbProvinceMismatch)], &page_with(fake));
     assert_eq!(f.len(), 1);
     assert!(f[0].message.contains("安徽省"), "{}", f[0].message);
-    for (pre, digits) in [("蜀", "51010402000001"), ("贵", "52010202000001"), ("黔", "52010202000001"), ("云", "53010202000001"), ("滇", "53010202000001"), ("陇", "62010202000001"), ("甘", "62010202000001")] {
+    for (pre, digits) in [
+        ("蜀", "51010402000001"),
+        ("贵", "52010202000001"),
+        ("黔", "52010202000001"),
+        ("云", "53010202000001"),
+        ("滇", "53010202000001"),
+        ("陇", "62010202000001"),
+        ("甘", "62010202000001"),
+    ] {
         let footer = format!(
             r#"<p><a href="https://beian.mps.gov.cn/#/query/webSearch?code={digits}"><img src="gongan.png">{pre}公网安备 {digits}号</a></p>"#
         );
-        assert!(only(Box::new(PsbProvinceMismatch), &footer).is_empty(), "{pre}");
+        assert!(
+            only(Box::new(PsbProvinceMismatch), &footer).is_empty(),
+            "{pre}"
+        );
         assert!(only(Box::new(PsbFormat), &footer).is_empty(), "{pre}");
     }
 }
@@ -279,22 +334,37 @@ fn psb_links() {
     let case = |href: &str| {
         only(
             Box::new(PsbLink),
-            &format!(r#"<p><a href="{href}"><img src="gongan.png">京公网安备 11040102700068号</a></p>"#),
+            &format!(
+                r#"<p><a href="{href}"><img src="gongan.png">京公网安备 11040102700068号</a></p>"#
+            ),
         )
     };
     assert!(case("https://beian.mps.gov.cn/#/query/webSearch?code=11040102700068").is_empty());
     let expect = |href: &str, problem: &str| {
         let f = case(href);
         assert_eq!(f.len(), 1, "{href}");
-        assert_eq!(f[0].data.get("problem").and_then(|v| v.as_str()), Some(problem), "{href}");
+        assert_eq!(
+            f[0].data.get("problem").and_then(|v| v.as_str()),
+            Some(problem),
+            "{href}"
+        );
     };
-    expect("http://www.beian.gov.cn/portal/registerSystemInfo", "no-code");
+    expect(
+        "http://www.beian.gov.cn/portal/registerSystemInfo",
+        "no-code",
+    );
     expect("https://beian.mps.gov.cn/#/query/webSearch", "no-code");
     expect("https://beian.miit.gov.cn/", "wrong-target");
-    expect("http://www.beian.gov.cn/portal/recordQuery?token=4a2e3d", "no-code");
+    expect(
+        "http://www.beian.gov.cn/portal/recordQuery?token=4a2e3d",
+        "no-code",
+    );
     expect("javascript:void(0)", "placeholder");
     let f = only(Box::new(PsbLink), "<p>京公网安备 11040102700068号</p>");
-    assert_eq!(f[0].data.get("problem").and_then(|v| v.as_str()), Some("not-linked"));
+    assert_eq!(
+        f[0].data.get("problem").and_then(|v| v.as_str()),
+        Some("not-linked")
+    );
     // Icon in its own anchor beside the text: the text is linked through it.
     let footer = r#"<p><a href="https://beian.mps.gov.cn/#/query/webSearch?code=11040102700068"><img src="ghs.png"></a><span>京公网安备 11040102700068号</span></p>"#;
     assert!(only(Box::new(PsbLink), footer).is_empty());
@@ -323,23 +393,35 @@ fn psb_icon() {
         r#"<img src="/images/2018guohui03.png"><a href="https://beian.mps.gov.cn/#/query/webSearch?code=44078302000116">粤公网安备 44078302000116号</a>"#,
         r#"<img src="police.png"> 粤公网安备 44078302000116号"#,
     ] {
-        assert!(only(Box::new(PsbIcon), &format!("<p>{footer}</p>")).is_empty(), "{footer}");
+        assert!(
+            only(Box::new(PsbIcon), &format!("<p>{footer}</p>")).is_empty(),
+            "{footer}"
+        );
     }
 }
 
 #[test]
 fn psb_division_unknown() {
     let footer = |digits: &str| {
-        format!(r#"<p><a href="https://beian.mps.gov.cn/#/query/webSearch?code={digits}"><img src="gongan.png">京公网安备 {digits}号</a></p>"#)
+        format!(
+            r#"<p><a href="https://beian.mps.gov.cn/#/query/webSearch?code={digits}"><img src="gongan.png">京公网安备 {digits}号</a></p>"#
+        )
     };
     assert!(only(Box::new(PsbDivisionUnknown), &footer("11040102700068")).is_empty());
     assert!(only(Box::new(PsbDivisionUnknown), &footer("11010202000001")).is_empty());
     // 610125 户县 ended in 2016: still a code of its year.
     assert!(only(Box::new(PsbDivisionUnknown), &footer("61012502000363")).is_empty());
-    assert_eq!(only(Box::new(PsbDivisionUnknown), &footer("11999902000001")).len(), 1);
+    assert_eq!(
+        only(Box::new(PsbDivisionUnknown), &footer("11999902000001")).len(),
+        1
+    );
     // Off by default.
     let catalog = crate::catalog::Catalog::embedded();
-    assert!(!catalog.get("filing/psb-division-unknown").is_some_and(|e| e.enabled));
+    assert!(
+        !catalog
+            .get("filing/psb-division-unknown")
+            .is_some_and(|e| e.enabled)
+    );
 }
 
 // ----- the seed footer and script-written footers --------------------------------------------
@@ -350,7 +432,12 @@ fn gbk_seed_footer_line() {
     let footer = "<p class=\"beian\">备案编号: 粤ICP备05079694号&nbsp;&nbsp;网站标识码:4407830003&nbsp;&nbsp;粤公网安备; 44078302000116</p>";
     assert_eq!(
         ids(footer),
-        vec!["filing/icp-link", "filing/psb-format", "filing/psb-icon", "filing/psb-link"]
+        vec![
+            "filing/icp-link",
+            "filing/psb-format",
+            "filing/psb-icon",
+            "filing/psb-link"
+        ]
     );
 }
 
@@ -398,12 +485,24 @@ fn options_change_the_accepted_hosts() {
 
 #[test]
 fn english_messages() {
-    let mut o = AuditOptions::default();
-    o.lang = Some(crate::i18n::Lang::En);
+    let o = AuditOptions {
+        lang: Some(crate::i18n::Lang::En),
+        ..AuditOptions::default()
+    };
     let page = page_with("<p><a href=\"#\">京ICP备 04000001号</a></p>");
     let f = run_rules_with(all_rules(), &page, &o);
-    let fmt = f.iter().find(|f| f.rule == "filing/icp-format").expect("icp-format");
-    assert!(fmt.message.contains("has whitespace inside"), "{}", fmt.message);
-    let link = f.iter().find(|f| f.rule == "filing/icp-link").expect("icp-link");
+    let fmt = f
+        .iter()
+        .find(|f| f.rule == "filing/icp-format")
+        .expect("icp-format");
+    assert!(
+        fmt.message.contains("has whitespace inside"),
+        "{}",
+        fmt.message
+    );
+    let link = f
+        .iter()
+        .find(|f| f.rule == "filing/icp-link")
+        .expect("icp-link");
     assert!(link.message.contains("goes nowhere"), "{}", link.message);
 }

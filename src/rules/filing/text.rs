@@ -86,7 +86,10 @@ fn is_space(c: char) -> bool {
 
 /// Zero-width characters that CMS templates leave between label and digits.
 fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}')
+    matches!(
+        c,
+        '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}'
+    )
 }
 
 /// A normalised text with a map back to the original: NFKC (full-width digits and colons to

@@ -25,7 +25,9 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use super::super::filing::extract::{ConacKind, Evidence, Extraction, JiucuoKind, PageKind, extraction};
+use super::super::filing::extract::{
+    ConacKind, Evidence, Extraction, JiucuoKind, PageKind, extraction,
+};
 use super::super::filing::patterns;
 use super::super::filing::text::{compact, normalize};
 use super::super::{CollectCx, Collector, SiteData};
@@ -204,10 +206,12 @@ fn summarise(values: &[(String, Option<(String, String)>)]) -> Value {
             None => missing += 1,
         }
     }
-    let best = order
-        .iter()
-        .copied()
-        .max_by_key(|k| (groups[k].1.len(), std::cmp::Reverse(order.iter().position(|o| o == k))));
+    let best = order.iter().copied().max_by_key(|k| {
+        (
+            groups[k].1.len(),
+            std::cmp::Reverse(order.iter().position(|o| o == k)),
+        )
+    });
     let Some(best) = best else {
         return json!({"value": null, "pages": 0, "missing": missing, "others": []});
     };
@@ -256,7 +260,8 @@ pub fn site_summary(pages: &[PageReport]) -> Option<Value> {
     }));
     let psb = summarise(&collect(&|v| {
         let t = str_at(v, &["psb", "text"])?;
-        let key = str_at(v, &["psb", "digits"]).map_or_else(|| compact(&normalize(t)), str::to_string);
+        let key =
+            str_at(v, &["psb", "digits"]).map_or_else(|| compact(&normalize(t)), str::to_string);
         Some((key, t.to_string()))
     }));
     let code = |path: &'static [&'static str]| {
@@ -275,11 +280,19 @@ pub fn site_summary(pages: &[PageReport]) -> Option<Value> {
     let count = |key: &str| pages.iter().filter(|(_, v)| present(v, key)).count();
     let hidden_jiucuo = pages
         .iter()
-        .filter(|(_, v)| v.get("jiucuo").and_then(|j| j.get("hidden")).and_then(Value::as_bool) == Some(true))
+        .filter(|(_, v)| {
+            v.get("jiucuo")
+                .and_then(|j| j.get("hidden"))
+                .and_then(Value::as_bool)
+                == Some(true)
+        })
         .count();
     let mut entries = serde_json::Map::new();
     for e in ["accessibility", "elder", "traditional", "ipv6_label"] {
-        let known = pages.iter().filter(|(_, v)| v.get("entries").and_then(|x| x.get(e)).is_some()).count();
+        let known = pages
+            .iter()
+            .filter(|(_, v)| v.get("entries").and_then(|x| x.get(e)).is_some())
+            .count();
         if known == 0 {
             continue;
         }
@@ -292,8 +305,18 @@ pub fn site_summary(pages: &[PageReport]) -> Option<Value> {
     // Pages whose values disagree with the site's most common ones.
     let mut disagree: Vec<String> = Vec::new();
     for s in [&icp, &psb, &site_code, &meta_site_code] {
-        for o in s.get("others").and_then(Value::as_array).into_iter().flatten() {
-            for p in o.get("pages").and_then(Value::as_array).into_iter().flatten() {
+        for o in s
+            .get("others")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            for p in o
+                .get("pages")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 if let Some(p) = p.as_str()
                     && !disagree.iter().any(|d| d == p)
                 {
@@ -338,7 +361,9 @@ fn show_value(v: &str, lang: Lang) -> String {
         return lang.pick("（空）", "(empty)").to_string();
     }
     if v.starts_with("file:")
-        && let Ok(path) = url::Url::parse(v).map_err(|_| ()).and_then(|u| u.to_file_path())
+        && let Ok(path) = url::Url::parse(v)
+            .map_err(|_| ())
+            .and_then(|u| u.to_file_path())
     {
         let cwd = std::env::current_dir().unwrap_or_default();
         return path
@@ -358,7 +383,12 @@ fn value_line(s: &Value, n: u64, lang: Lang) -> String {
     let pages = s.get("pages").and_then(Value::as_u64).unwrap_or(0);
     let missing = s.get("missing").and_then(Value::as_u64).unwrap_or(0);
     let mut parts = vec![tr!(lang, "{pages}/{n} 个页面", "{pages}/{n} pages")];
-    for o in s.get("others").and_then(Value::as_array).into_iter().flatten() {
+    for o in s
+        .get("others")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         let v = show_value(o.get("value").and_then(Value::as_str).unwrap_or(""), lang);
         let k = o.get("pages").and_then(Value::as_array).map_or(0, Vec::len);
         parts.push(tr!(lang, "另有“{v}” {k} 个页面", "“{v}” on {k}"));
@@ -376,16 +406,29 @@ pub fn terminal_section(report: &Report, site_idx: usize, lang: Lang) -> Option<
     let s = site.facts.get("identity")?;
     let n = s.get("pages").and_then(Value::as_u64)?;
     let mut out = String::new();
-    let title = tr!(lang, "身份信息清单（{n} 个页面）", "Identity inventory ({n} pages)");
+    let title = tr!(
+        lang,
+        "身份信息清单（{n} 个页面）",
+        "Identity inventory ({n} pages)"
+    );
     out.push_str(&title);
     out.push('\n');
     let mut row = |label: &str, value: String| {
         out.push_str(&format!("  {label}  {value}\n"));
     };
     let get = |k: &str| s.get(k).cloned().unwrap_or(Value::Null);
-    row(lang.pick("ICP 备案号    ", "ICP number     "), value_line(&get("icp"), n, lang));
-    row(lang.pick("公网安备      ", "PSB number     "), value_line(&get("psb"), n, lang));
-    row(lang.pick("网站标识码    ", "Site code      "), value_line(&get("site_code"), n, lang));
+    row(
+        lang.pick("ICP 备案号    ", "ICP number     "),
+        value_line(&get("icp"), n, lang),
+    );
+    row(
+        lang.pick("公网安备      ", "PSB number     "),
+        value_line(&get("psb"), n, lang),
+    );
+    row(
+        lang.pick("网站标识码    ", "Site code      "),
+        value_line(&get("site_code"), n, lang),
+    );
     row(
         lang.pick("SiteIDCode    ", "meta SiteIDCode"),
         value_line(&get("meta_site_code"), n, lang),
@@ -399,25 +442,47 @@ pub fn terminal_section(report: &Report, site_idx: usize, lang: Lang) -> Option<
         }
         line
     };
-    row(lang.pick("党政机关标识  ", "Gov badge      "), counted("conac"));
-    row(lang.pick("找错入口      ", "找错 entry      "), counted("jiucuo"));
-    row(lang.pick("主办单位      ", "Sponsor        "), value_line(&get("sponsor"), n, lang));
-    row(lang.pick("联系方式      ", "Contact        "), counted("contact"));
+    row(
+        lang.pick("党政机关标识  ", "Gov badge      "),
+        counted("conac"),
+    );
+    row(
+        lang.pick("找错入口      ", "找错 entry      "),
+        counted("jiucuo"),
+    );
+    row(
+        lang.pick("主办单位      ", "Sponsor        "),
+        value_line(&get("sponsor"), n, lang),
+    );
+    row(
+        lang.pick("联系方式      ", "Contact        "),
+        counted("contact"),
+    );
     let sitemap = get("sitemap");
-    let mut sm = sitemap
-        .get("value")
-        .and_then(Value::as_str)
-        .map_or_else(|| lang.pick("未找到", "not found").to_string(), |v| show_value(v, lang));
+    let mut sm = sitemap.get("value").and_then(Value::as_str).map_or_else(
+        || lang.pick("未找到", "not found").to_string(),
+        |v| show_value(v, lang),
+    );
     match sitemap.get("verified").and_then(Value::as_bool) {
         Some(true) if sitemap.get("ok").and_then(Value::as_bool) == Some(false) => {
-            sm.push_str(lang.pick("（已核实：有问题，见下方 identity/sitemap-missing）", " (checked: see identity/sitemap-missing below)"));
+            sm.push_str(lang.pick(
+                "（已核实：有问题，见下方 identity/sitemap-missing）",
+                " (checked: see identity/sitemap-missing below)",
+            ));
         }
         Some(true) => {
             let links = sitemap.get("links").and_then(Value::as_u64).unwrap_or(0);
-            sm.push_str(&tr!(lang, "（已核实，{links} 个站内链接）", " (checked: {links} same-site links)"));
+            sm.push_str(&tr!(
+                lang,
+                "（已核实，{links} 个站内链接）",
+                " (checked: {links} same-site links)"
+            ));
         }
         Some(false) => {
-            sm.push_str(lang.pick("（未核实：离线审计不访问远程网站地图）", " (not verified: offline audits do not fetch remote site maps)"));
+            sm.push_str(lang.pick(
+                "（未核实：离线审计不访问远程网站地图）",
+                " (not verified: offline audits do not fetch remote site maps)",
+            ));
         }
         None => {}
     }
@@ -441,7 +506,11 @@ pub fn terminal_section(report: &Report, site_idx: usize, lang: Lang) -> Option<
         .collect::<Vec<_>>()
         .join(" · ");
     row(lang.pick("入口          ", "Entries        "), list);
-    if let Some(d) = s.get("disagreeing_pages").and_then(Value::as_array).filter(|d| !d.is_empty()) {
+    if let Some(d) = s
+        .get("disagreeing_pages")
+        .and_then(Value::as_array)
+        .filter(|d| !d.is_empty())
+    {
         let shown: Vec<&str> = d.iter().filter_map(Value::as_str).take(5).collect();
         let more = d.len().saturating_sub(shown.len());
         let mut line = shown.join(", ");

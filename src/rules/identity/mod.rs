@@ -61,7 +61,11 @@ pub struct IdentityOptions {
 
     /// Legacy 找错 hosts reported by identity/jiucuo-legacy-host, besides raw IP addresses
     /// (repeatable) [default: pucha.kaipuyun.cn]
-    #[arg(long = "jiucuo-legacy-host", value_name = "HOST", value_delimiter = ',')]
+    #[arg(
+        long = "jiucuo-legacy-host",
+        value_name = "HOST",
+        value_delimiter = ','
+    )]
     pub jiucuo_legacy_hosts: Vec<String>,
 
     /// Link texts of the site map (repeatable) [default: 网站地图, 站点地图]
@@ -92,7 +96,10 @@ fn list_or(v: &[String], default: &[&str]) -> Vec<String> {
     if v.is_empty() {
         default.iter().map(|s| (*s).to_string()).collect()
     } else {
-        v.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+        v.iter()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect()
     }
 }
 
@@ -108,20 +115,31 @@ impl IdentityOptions {
 
     /// Meta tags on every page.
     pub fn meta_required(&self) -> Vec<String> {
-        list_or(&self.meta_required, &["SiteName", "SiteDomain", "SiteIDCode"])
+        list_or(
+            &self.meta_required,
+            &["SiteName", "SiteDomain", "SiteIDCode"],
+        )
     }
 
     /// Meta tags on column pages.
     pub fn meta_column(&self) -> Vec<String> {
         list_or(
             &self.meta_column,
-            &["ColumnName", "ColumnDescription", "ColumnKeywords", "ColumnType"],
+            &[
+                "ColumnName",
+                "ColumnDescription",
+                "ColumnKeywords",
+                "ColumnType",
+            ],
         )
     }
 
     /// Meta tags on article pages.
     pub fn meta_article(&self) -> Vec<String> {
-        list_or(&self.meta_article, &["ArticleTitle", "PubDate", "ContentSource"])
+        list_or(
+            &self.meta_article,
+            &["ArticleTitle", "PubDate", "ContentSource"],
+        )
     }
 
     /// Whether `PubDate` may carry seconds.
@@ -131,12 +149,18 @@ impl IdentityOptions {
 
     /// Sponsor labels.
     pub fn sponsor_labels(&self) -> Vec<String> {
-        list_or(&self.sponsor_labels, &["主办单位", "主办", "主办方", "主办机关"])
+        list_or(
+            &self.sponsor_labels,
+            &["主办单位", "主办", "主办方", "主办机关"],
+        )
     }
 
     /// 找错 link texts.
     pub fn jiucuo_texts(&self) -> Vec<String> {
-        list_or(&self.jiucuo_texts, &["我为政府网站找错", "网站纠错", "我要纠错", "我要找错"])
+        list_or(
+            &self.jiucuo_texts,
+            &["我为政府网站找错", "网站纠错", "我要纠错", "我要找错"],
+        )
     }
 
     /// Legacy 找错 hosts.
@@ -221,7 +245,9 @@ impl CodeSource {
     fn label(self, lang: crate::i18n::Lang) -> &'static str {
         match self {
             CodeSource::Footer => lang.pick("页面底部", "footer"),
-            CodeSource::Meta => lang.pick("<meta name=\"SiteIDCode\">", "<meta name=\"SiteIDCode\">"),
+            CodeSource::Meta => {
+                lang.pick("<meta name=\"SiteIDCode\">", "<meta name=\"SiteIDCode\">")
+            }
             CodeSource::Jiucuo => lang.pick("找错组件 sitecode", "找错 widget sitecode"),
         }
     }
@@ -305,11 +331,13 @@ impl Rule for SiteCodeFormat {
         let lang = cx.lang;
         let mut seen: Vec<String> = Vec::new();
         let exp = lang.pick(
-            "应为 10 位数字（地方网站：6 位行政区划代码加 4 位序号）或 bm 加 8 位数字（国务院部门）",
-            "expected 10 digits (local sites: a 6-digit division code and a 4-digit serial) or bm + 8 digits (State Council departments)",
+            "应为 10 位数字（地方网站）或 bm 加 8 位数字（国务院部门）",
+            "expected 10 digits (local sites) or bm + 8 digits (State Council departments)",
         );
         for h in &ext.site_codes {
-            let Some(p) = patterns::classify_site_code(&h.code) else { continue };
+            let Some(p) = patterns::classify_site_code(&h.code) else {
+                continue;
+            };
             if seen.contains(&h.code) {
                 continue;
             }
@@ -325,8 +353,8 @@ impl Rule for SiteCodeFormat {
                     let shape = patterns::site_code_shape(code, lang);
                     tr!(
                         lang,
-                        "页面底部的网站标识码 {code} 格式不对（{shape}；{exp}）",
-                        "footer site identifier {code} is malformed ({shape}; {exp})"
+                        "页面底部的网站标识码 {code} 格式不对：{shape}，{exp}",
+                        "footer site identifier {code} is malformed: {shape}, {exp}"
                     )
                 }
             };
@@ -346,8 +374,8 @@ impl Rule for SiteCodeFormat {
             let label = source.label(lang);
             let msg = tr!(
                 lang,
-                "{label} 中的网站标识码 {code} 格式不对（{shape}；{exp}）",
-                "site identifier {code} in the {label} is malformed ({shape}; {exp})"
+                "{label} 中的网站标识码 {code} 格式不对：{shape}，{exp}",
+                "site identifier {code} in the {label} is malformed: {shape}, {exp}"
             );
             let loc = match source {
                 CodeSource::Meta => meta_loc(page, &ext, &code),
@@ -376,9 +404,7 @@ impl Rule for SiteCodeDivision {
         let ext = ext(page, cx);
         let mut seen: Vec<String> = Vec::new();
         for (source, code) in page_codes(&ext) {
-            if code.len() != 10
-                || !code.chars().all(|c| c.is_ascii_digit())
-                || seen.contains(&code)
+            if code.len() != 10 || !code.chars().all(|c| c.is_ascii_digit()) || seen.contains(&code)
             {
                 continue;
             }
@@ -442,7 +468,10 @@ impl Rule for SiteCodeMismatch {
             "the page gives different site identifiers: {list}"
         );
         // Point at the odd one out: the meta tag when it differs from the footer.
-        let footer = codes.iter().find(|(s, _)| *s == CodeSource::Footer).map(|(_, c)| c.clone());
+        let footer = codes
+            .iter()
+            .find(|(s, _)| *s == CodeSource::Footer)
+            .map(|(_, c)| c.clone());
         let loc = match (&footer, &ext.meta.site_id_code) {
             (Some(f), Some(m)) if f != m => meta_loc(page, &ext, m),
             _ => ext
@@ -474,10 +503,7 @@ impl Rule for MetaMissing {
             PageKind::Column => required.extend(o.meta_column()),
             PageKind::Other => {}
         }
-        let missing: Vec<String> = required
-            .into_iter()
-            .filter(|n| !ext.meta.has(n))
-            .collect();
+        let missing: Vec<String> = required.into_iter().filter(|n| !ext.meta.has(n)).collect();
         if missing.is_empty() {
             return;
         }
@@ -510,7 +536,10 @@ impl Rule for MetaSiteCodeEmpty {
         if ext.meta.site_id_code.as_deref() != Some("") {
             return;
         }
-        let footer = ext.primary_site_code().map(|h| h.code.clone()).filter(|c| !c.is_empty());
+        let footer = ext
+            .primary_site_code()
+            .map(|h| h.code.clone())
+            .filter(|c| !c.is_empty());
         let msg = match &footer {
             Some(code) => tr!(
                 cx.lang,
@@ -574,9 +603,14 @@ impl Rule for MetaSiteDomain {
         let Some(declared) = ext.meta.site_domain.clone().filter(|d| !d.is_empty()) else {
             return;
         };
-        let Some(host) = page_host(&page.url, cx.options) else { return };
+        let Some(host) = page_host(&page.url, cx.options) else {
+            return;
+        };
         let domains = site_domains(&declared);
-        if domains.iter().any(|d| d == &host || strip_www(d) == strip_www(&host)) {
+        if domains
+            .iter()
+            .any(|d| d == &host || strip_www(d) == strip_www(&host))
+        {
             return;
         }
         let msg = tr!(
@@ -594,7 +628,16 @@ impl Rule for MetaSiteDomain {
 fn name_core(s: &str) -> String {
     let n = normalize(s);
     let n = n.trim();
-    for suffix in ["门户网站", "政府网站", "官方网站", "网站", "官网", "门户网", "政府网", "网"] {
+    for suffix in [
+        "门户网站",
+        "政府网站",
+        "官方网站",
+        "网站",
+        "官网",
+        "门户网",
+        "政府网",
+        "网",
+    ] {
         if let Some(core) = n.strip_suffix(suffix)
             && core.chars().count() >= 2
         {
@@ -673,7 +716,9 @@ impl Rule for MetaPubdateFormat {
 
     fn check_page(&self, page: &Page, cx: &mut PageCx<'_>) {
         let ext = ext(page, cx);
-        let Some(value) = ext.meta.pub_date.clone() else { return };
+        let Some(value) = ext.meta.pub_date.clone() else {
+            return;
+        };
         let ok = PUBDATE.captures(&value).is_some_and(|c| {
             c.name("sec").is_none() || cx.options.identity.pubdate_allow_seconds()
         });
@@ -715,7 +760,13 @@ impl Rule for ConacMissing {
             "页面未找到党政机关网站标识（应在页面底部放置机构编制部门颁发的标识代码，点击可查看网站身份证书）",
             "no 党政机关网站标识 (government website badge) found (place the badge code issued by the establishment office in the footer; clicking it shows the certificate)"
         );
-        report_missing(cx, &ext, "党政机关网站标识", "the government website badge", msg);
+        report_missing(
+            cx,
+            &ext,
+            "党政机关网站标识",
+            "the government website badge",
+            msg,
+        );
     }
 }
 
@@ -729,10 +780,13 @@ impl Rule for ConacLink {
 
     fn check_page(&self, page: &Page, cx: &mut PageCx<'_>) {
         let ext = ext(page, cx);
-        let Some(first) = ext.conac.first() else { return };
-        let leads = ext.conac.iter().any(|c| {
-            c.kind == ConacKind::Widget || (c.kind == ConacKind::Link && c.has_id)
-        });
+        let Some(first) = ext.conac.first() else {
+            return;
+        };
+        let leads = ext
+            .conac
+            .iter()
+            .any(|c| c.kind == ConacKind::Widget || (c.kind == ConacKind::Link && c.has_id));
         if leads {
             return;
         }
@@ -833,7 +887,11 @@ impl Rule for JiucuoLegacyHost {
             }
             seen.push(host.clone());
             let http = raw.trim().to_ascii_lowercase().starts_with("http:");
-            let over = if http { cx.lang.pick("，且通过 http:// 加载", ", over http://") } else { "" };
+            let over = if http {
+                cx.lang.pick("，且通过 http:// 加载", ", over http://")
+            } else {
+                ""
+            };
             let msg = tr!(
                 cx.lang,
                 "“我为政府网站找错”入口使用旧平台地址 {host}{over}，应改用 https://zfwzgl.www.gov.cn/exposure/jiucuo.js",
@@ -859,7 +917,9 @@ impl Rule for JiucuoHttp {
         let legacy = cx.options.identity.jiucuo_legacy_hosts();
         for (j, url, raw) in jiucuo_platform_urls(&ext) {
             // Legacy hosts are reported (with their scheme) by jiucuo-legacy-host.
-            if is_legacy_jiucuo(url, &legacy) || !raw.trim().to_ascii_lowercase().starts_with("http:") {
+            if is_legacy_jiucuo(url, &legacy)
+                || !raw.trim().to_ascii_lowercase().starts_with("http:")
+            {
                 continue;
             }
             let msg = tr!(
@@ -943,7 +1003,12 @@ impl Rule for ProvinceMismatch {
             .primary_site_code()
             .map(|h| h.code.clone())
             .filter(|c| patterns::classify_site_code(c).is_none())
-            .or_else(|| ext.meta.site_id_code.clone().filter(|c| patterns::classify_site_code(c).is_none()));
+            .or_else(|| {
+                ext.meta
+                    .site_id_code
+                    .clone()
+                    .filter(|c| patterns::classify_site_code(c).is_none())
+            });
         if let Some(c) = &code
             && let Some(p) = code_province(c)
         {
@@ -959,7 +1024,15 @@ impl Rule for ProvinceMismatch {
         if let Some(h) = psb
             && let Some(p) = h.m.province.and_then(data::province_of_abbr)
         {
-            parts.push((tr!(lang, "公安备案号 {}", "public-security number {}", h.loc.shown), p));
+            parts.push((
+                tr!(
+                    lang,
+                    "公安备案号 {}",
+                    "public-security number {}",
+                    h.loc.shown
+                ),
+                p,
+            ));
         }
         let mut codes: Vec<u8> = parts.iter().map(|(_, p)| p.code).collect();
         codes.sort_unstable();
@@ -977,7 +1050,9 @@ impl Rule for ProvinceMismatch {
             "网站标识码、ICP 备案号和公安备案号指向不同省份：{list}（可能是复制的模板，或合法的异地托管，请核实）",
             "the site identifier, ICP number and public-security number name different provinces: {list} (a copied template, or legitimate hosting elsewhere: please check)"
         );
-        let loc = icp.map(|h| h.loc.clone()).or_else(|| psb.map(|h| h.loc.clone()));
+        let loc = icp
+            .map(|h| h.loc.clone())
+            .or_else(|| psb.map(|h| h.loc.clone()));
         match loc {
             Some(l) => {
                 report_at(cx, page, &l, msg);

@@ -3,9 +3,9 @@
 use serde_json::{Value, json};
 use url::Url;
 
-use super::inventory::{code_is_valid, identity_pages, page_name};
 use super::super::filing::text::normalize;
 use super::super::{Rule, SiteCx, SiteData};
+use super::inventory::{code_is_valid, identity_pages, page_name};
 use crate::catalog::Scope;
 use crate::page::{LinkKind, Page};
 use crate::tr;
@@ -77,7 +77,10 @@ impl Rule for SitemapMissing {
                 );
                 let f = cx.report(msg);
                 f.url = Some(url.to_string());
-                cx.set_fact("identity", json!({"sitemap": {"url": url.to_string(), "verified": true, "ok": false}}));
+                cx.set_fact(
+                    "identity",
+                    json!({"sitemap": {"url": url.to_string(), "verified": true, "ok": false}}),
+                );
                 return;
             }
             Ok(raw) => raw,
@@ -105,7 +108,8 @@ impl Rule for SitemapMissing {
             let Some(mut u) = l.url.clone() else { continue };
             u.set_fragment(None);
             let u = site.info.local_target(&u);
-            let same = site.info.contains(&u) || (u.host_str().is_some() && u.host_str() == url.host_str());
+            let same = site.info.contains(&u)
+                || (u.host_str().is_some() && u.host_str() == url.host_str());
             if same && u != url && !links.contains(&u.to_string()) {
                 links.push(u.to_string());
             }
@@ -126,15 +130,35 @@ impl Rule for SitemapMissing {
         let mut unlisted: Vec<String> = Vec::new();
         if ok && cx.options.identity.sitemap_columns() {
             let text = normalize(page.visible_text());
-            let mut skip: Vec<String> = ["首页", "网站地图", "站点地图"].iter().map(|s| (*s).to_string()).collect();
-            skip.extend(cx.options.identity.sitemap_texts().iter().map(|s| normalize(s)));
+            let mut skip: Vec<String> = ["首页", "网站地图", "站点地图"]
+                .iter()
+                .map(|s| (*s).to_string())
+                .collect();
+            skip.extend(
+                cx.options
+                    .identity
+                    .sitemap_texts()
+                    .iter()
+                    .map(|s| normalize(s)),
+            );
             for (p, v) in &pages {
-                let kind = v.get("meta").and_then(|m| m.get("kind")).and_then(Value::as_str);
-                let Some(name) = v.get("meta").and_then(|m| m.get("column_name")).and_then(Value::as_str) else {
+                let kind = v
+                    .get("meta")
+                    .and_then(|m| m.get("kind"))
+                    .and_then(Value::as_str);
+                let Some(name) = v
+                    .get("meta")
+                    .and_then(|m| m.get("column_name"))
+                    .and_then(Value::as_str)
+                else {
                     continue;
                 };
                 let name = normalize(name);
-                if kind != Some("column") || name.is_empty() || skip.contains(&name) || p.url == url.as_str() {
+                if kind != Some("column")
+                    || name.is_empty()
+                    || skip.contains(&name)
+                    || p.url == url.as_str()
+                {
                     continue;
                 }
                 if !text.contains(name.as_str()) && !unlisted.contains(&name) {
@@ -202,7 +226,9 @@ impl Rule for FooterInconsistent {
         }
         let pages = identity_pages(site.pages);
         let Some(home) = site.home() else { return };
-        let Some(home_facts) = home.facts.get("identity") else { return };
+        let Some(home_facts) = home.facts.get("identity") else {
+            return;
+        };
         let home_name = page_name(home);
         let lang = cx.lang;
         for (key, zh, en) in ITEMS {
@@ -262,7 +288,9 @@ impl Rule for DomainNotGovcn {
     }
 
     fn check_site(&self, site: &SiteData<'_>, cx: &mut SiteCx<'_>) {
-        let Some(host) = site_host(site, cx) else { return };
+        let Some(host) = site_host(site, cx) else {
+            return;
+        };
         if is_gov_domain(&host) {
             return;
         }
@@ -270,15 +298,25 @@ impl Rule for DomainNotGovcn {
         let code = pages.iter().find_map(|(_, v)| {
             ["site_code", "meta_site_code"]
                 .iter()
-                .find_map(|k| v.get(*k).and_then(Value::as_str).filter(|c| code_is_valid(c)))
+                .find_map(|k| {
+                    v.get(*k)
+                        .and_then(Value::as_str)
+                        .filter(|c| code_is_valid(c))
+                })
                 .map(str::to_string)
         });
         let badge = pages.iter().any(|(_, v)| shows(v, "conac"));
         let lang = cx.lang;
         let evidence = match (&code, badge) {
-            (Some(c), true) => tr!(lang, "网站标识码 {c} 和党政机关网站标识", "site identifier {c} and the government badge"),
+            (Some(c), true) => tr!(
+                lang,
+                "网站标识码 {c} 和党政机关网站标识",
+                "site identifier {c} and the government badge"
+            ),
             (Some(c), false) => tr!(lang, "网站标识码 {c}", "site identifier {c}"),
-            (None, true) => lang.pick("党政机关网站标识", "the government badge").to_string(),
+            (None, true) => lang
+                .pick("党政机关网站标识", "the government badge")
+                .to_string(),
             (None, false) => return,
         };
         let msg = tr!(
@@ -303,9 +341,19 @@ fn is_department(name: &str) -> bool {
     if n.ends_with("人民政府") || n.ends_with("政府") || n.is_empty() {
         return false;
     }
-    ["局", "委员会", "委", "厅", "办公室", "办", "中心", "署", "院"]
-        .iter()
-        .any(|s| n.ends_with(s))
+    [
+        "局",
+        "委员会",
+        "委",
+        "厅",
+        "办公室",
+        "办",
+        "中心",
+        "署",
+        "院",
+    ]
+    .iter()
+    .any(|s| n.ends_with(s))
 }
 
 /// `identity/domain-dept-not-subdomain` (heuristic).
@@ -321,16 +369,20 @@ impl Rule for DomainDeptNotSubdomain {
     }
 
     fn check_site(&self, site: &SiteData<'_>, cx: &mut SiteCx<'_>) {
-        let Some(host) = site_host(site, cx) else { return };
+        let Some(host) = site_host(site, cx) else {
+            return;
+        };
         if !host.ends_with(".gov.cn") {
             return;
         }
         let pages = identity_pages(site.pages);
         // Central departments (bm codes) have their own domains.
         let central = pages.iter().any(|(_, v)| {
-            ["site_code", "meta_site_code"]
-                .iter()
-                .any(|k| v.get(*k).and_then(Value::as_str).is_some_and(|c| c.starts_with("bm")))
+            ["site_code", "meta_site_code"].iter().any(|k| {
+                v.get(*k)
+                    .and_then(Value::as_str)
+                    .is_some_and(|c| c.starts_with("bm"))
+            })
         });
         if central {
             return;
@@ -345,7 +397,9 @@ impl Rule for DomainDeptNotSubdomain {
                     .and_then(Value::as_str)
                     .map(str::to_string)
             });
-        let Some(name) = name.filter(|n| is_department(n)) else { return };
+        let Some(name) = name.filter(|n| is_department(n)) else {
+            return;
+        };
         let labels: Vec<&str> = host.split('.').collect();
         let own_domain = labels.first() == Some(&"www") || labels.len() <= 3;
         if !own_domain {
