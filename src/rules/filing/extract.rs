@@ -851,6 +851,8 @@ impl<'p, 'o> Scanner<'p, 'o> {
     }
 
     fn scan_sponsor(&self, out: &mut Partial) {
+        // Only the bottom area counts.
+        let nb = self.norm.norm_index(self.bottom_start);
         let hay = &self.norm.text;
         let labels = self.options.identity.sponsor_labels();
         let mut labels: Vec<String> = labels.iter().map(|l| normalize(l)).collect();
@@ -860,7 +862,8 @@ impl<'p, 'o> Scanner<'p, 'o> {
             if label.is_empty() {
                 continue;
             }
-            for (i, _) in hay.match_indices(label.as_str()) {
+            for (i, _) in hay[nb..].match_indices(label.as_str()) {
+                let i = i + nb;
                 let rest = &hay[i + label.len()..];
                 let after = rest.trim_start_matches(' ');
                 let Some(value) = after.strip_prefix(':') else {
@@ -900,17 +903,22 @@ impl<'p, 'o> Scanner<'p, 'o> {
     }
 
     fn scan_contact(&self, out: &mut Partial, identifiers: &[(usize, usize)]) {
-        let hay = &self.norm.text;
+        // Only the bottom area counts: search from its start.
+        let nb = self.norm.norm_index(self.bottom_start);
+        let hay = &self.norm.text[nb..];
         let add = |k: &'static str, out: &mut Partial| {
             if !out.contact.contains(&k) {
                 out.contact.push(k);
             }
         };
         let ok = |s: usize, e: usize| {
-            self.in_bottom(self.orig(s, e).0)
-                && !identifiers.iter().any(|(is, ie)| *is < e && s < *ie)
+            let (s, e) = (s + nb, e + nb);
+            !identifiers.iter().any(|(is, ie)| *is < e && s < *ie)
         };
         for m in CONTACT.find_iter(hay) {
+            if out.contact.len() >= 4 {
+                break;
+            }
             if !ok(m.start(), m.end()) {
                 continue;
             }
@@ -926,18 +934,19 @@ impl<'p, 'o> Scanner<'p, 'o> {
             };
             add(kind, out);
         }
-        for m in EMAIL.find_iter(hay) {
-            if ok(m.start(), m.end()) {
-                add("email", out);
-            }
+        if !out.contact.contains(&"email") && EMAIL.find_iter(hay).any(|m| ok(m.start(), m.end())) {
+            add("email", out);
         }
         for re in [&*MOBILE, &*PHONE] {
-            for c in re.captures_iter(hay) {
-                if let Some(m) = c.get(1)
-                    && ok(m.start(), m.end())
-                {
-                    add("phone", out);
-                }
+            if out.contact.contains(&"phone") {
+                break;
+            }
+            let found = re
+                .captures_iter(hay)
+                .filter_map(|c| c.get(1))
+                .any(|m| ok(m.start(), m.end()));
+            if found {
+                add("phone", out);
             }
         }
     }
@@ -1002,15 +1011,39 @@ impl<'p, 'o> Scanner<'p, 'o> {
     /// Badges, widgets and links identified by their elements.
     fn scan_elements(&self, out: &mut Partial) {
         let page = self.page;
-        let id = self.options.identity.clone();
+        let id = &self.options.identity;
         let jiucuo_texts: Vec<String> = id.jiucuo_texts().iter().map(|t| normalize(t)).collect();
         let sitemap_texts: Vec<String> = id.sitemap_texts().iter().map(|t| normalize(t)).collect();
+        // A link's text is normalised only when it holds one of these characters (the last
+        // character of each text looked for, in its simplified and traditional forms), so pages
+        // with thousands of links stay fast.
+        let mut triggers: Vec<char> = Vec::new();
+        for t in jiucuo_texts
+            .iter()
+            .chain(&sitemap_texts)
+            .map(String::as_str)
+            .chain(["联系我们"])
+        {
+            if let Some(c) = t.chars().last() {
+                triggers.extend(super::text::unfolded_forms(c));
+            }
+        }
         for el in page.elements_named_any(&["script", "a", "area", "img", "span"]) {
             let (pos, _) = self.range(el.id());
             let loc = |shown: String| self.loc(Some(el.id()), shown, pos);
             match el.name() {
                 "script" => {
                     let src = el.attr_trimmed("src");
+                    let is_jiucuo_id = el.attr("id").is_some_and(|v| v.trim() == "_jiucuo_");
+                    let is_jiucuo_src = src
+                        .as_deref()
+                        .is_some_and(|s| s.contains("/exposure/jiucuo.js"));
+                    let maybe_conac = src
+                        .as_deref()
+                        .is_some_and(|s| s.to_ascii_lowercase().contains("conac.cn"));
+                    if !(is_jiucuo_id || is_jiucuo_src || maybe_conac) {
+                        continue;
+                    }
                     let resolved = src.as_deref().and_then(|s| page.resolve(s));
                     let target = src.clone().map(|raw| LinkRef {
                         raw,
@@ -1019,10 +1052,6 @@ impl<'p, 'o> Scanner<'p, 'o> {
                     let host = resolved
                         .as_ref()
                         .and_then(|u| u.host_str().map(str::to_ascii_lowercase));
-                    let is_jiucuo_id = el.attr("id").is_some_and(|v| v.trim() == "_jiucuo_");
-                    let is_jiucuo_src = src
-                        .as_deref()
-                        .is_some_and(|s| s.contains("/exposure/jiucuo.js"));
                     if is_jiucuo_id || is_jiucuo_src {
                         out.jiucuo.push(JiucuoHit {
                             kind: JiucuoKind::Widget,
@@ -1054,12 +1083,9 @@ impl<'p, 'o> Scanner<'p, 'o> {
                 }
                 "img" => {
                     let src = el.attr_trimmed("src").unwrap_or_default();
-                    let resolved = page.resolve(&src);
-                    let host = resolved
-                        .as_ref()
-                        .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
-                        .unwrap_or_default();
+                    let lower = src.to_ascii_lowercase();
                     if src.contains("/exposure/images/jiucuo") {
+                        let resolved = page.resolve(&src);
                         let code = resolved.as_ref().and_then(|u| {
                             u.query_pairs()
                                 .find(|(k, _)| k == "v")
@@ -1069,18 +1095,23 @@ impl<'p, 'o> Scanner<'p, 'o> {
                             kind: JiucuoKind::Image,
                             target: Some(LinkRef {
                                 raw: src.clone(),
-                                url: resolved.clone(),
+                                url: resolved,
                             }),
                             site_code: code,
                             hidden: el.is_hidden(),
                             loc: loc(el.start_tag(120)),
                         });
                     }
-                    let conac_img = host.ends_with("conac.cn")
+                    let conac_host = lower.contains("conac.cn")
+                        && page
+                            .resolve(&src)
+                            .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+                            .is_some_and(|h| h.ends_with("conac.cn"));
+                    let conac_img = conac_host
                         || el
                             .attr("id")
                             .is_some_and(|v| v.trim().eq_ignore_ascii_case("imgConac"))
-                        || (CONAC_IMAGE.is_match(&src) && self.in_bottom(pos));
+                        || (self.in_bottom(pos) && CONAC_IMAGE.is_match(&src));
                     if conac_img && !el.is_hidden() {
                         out.conac.push(ConacHit {
                             kind: ConacKind::Image,
@@ -1095,12 +1126,14 @@ impl<'p, 'o> Scanner<'p, 'o> {
                     let Some(raw) = el.attr_trimmed("href") else {
                         continue;
                     };
-                    let url = page.resolve(&raw);
-                    let host = url
-                        .as_ref()
-                        .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
-                        .unwrap_or_default();
-                    let text = normalize(&format!(
+                    let lower = raw.to_ascii_lowercase();
+                    let hidden = el.is_hidden();
+                    if !hidden && lower.starts_with("mailto:") && !out.contact.contains(&"email") {
+                        out.contact.push("email");
+                    }
+                    let maybe_conac = lower.contains("conac.cn");
+                    let exposure = raw.contains("/exposure/jiucuo.html");
+                    let raw_text = format!(
                         "{} {} {}",
                         el.visible_text(),
                         el.attr("title").as_deref().unwrap_or(""),
@@ -1109,29 +1142,49 @@ impl<'p, 'o> Scanner<'p, 'o> {
                             .filter_map(|d| d.attr_trimmed("alt"))
                             .collect::<Vec<_>>()
                             .join(" ")
-                    ));
+                    );
+                    let text = if raw_text.contains(triggers.as_slice()) {
+                        normalize(&raw_text)
+                    } else {
+                        String::new()
+                    };
+                    let jiucuo_text = !text.is_empty()
+                        && jiucuo_texts
+                            .iter()
+                            .any(|t| !t.is_empty() && text.contains(t.as_str()));
+                    let sitemap_text = !text.is_empty()
+                        && sitemap_texts
+                            .iter()
+                            .any(|t| !t.is_empty() && text.contains(t.as_str()));
+                    if !(maybe_conac
+                        || exposure
+                        || jiucuo_text
+                        || sitemap_text
+                        || text.contains("联系我们"))
+                    {
+                        continue;
+                    }
+                    let url = page.resolve(&raw);
+                    let host = url
+                        .as_ref()
+                        .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+                        .unwrap_or_default();
                     let link = LinkRef {
                         raw: raw.clone(),
                         url: url.clone(),
                     };
-                    if host == "bszs.conac.cn" {
+                    if host == "bszs.conac.cn" && !hidden {
                         let has_id = url.as_ref().is_some_and(|u| {
                             u.query_pairs()
                                 .any(|(k, v)| k.eq_ignore_ascii_case("id") && !v.trim().is_empty())
                         });
-                        if !el.is_hidden() {
-                            out.conac.push(ConacHit {
-                                kind: ConacKind::Link,
-                                target: Some(link.clone()),
-                                has_id,
-                                loc: loc(el.start_tag(120)),
-                            });
-                        }
+                        out.conac.push(ConacHit {
+                            kind: ConacKind::Link,
+                            target: Some(link.clone()),
+                            has_id,
+                            loc: loc(el.start_tag(120)),
+                        });
                     }
-                    let exposure = raw.contains("/exposure/jiucuo.html");
-                    let jiucuo_text = jiucuo_texts
-                        .iter()
-                        .any(|t| !t.is_empty() && text.contains(t.as_str()));
                     if exposure || jiucuo_text {
                         let code = url.as_ref().and_then(|u| {
                             u.query_pairs()
@@ -1146,34 +1199,27 @@ impl<'p, 'o> Scanner<'p, 'o> {
                             },
                             target: Some(link.clone()),
                             site_code: code.filter(|c| !c.is_empty()),
-                            hidden: el.is_hidden(),
+                            hidden,
                             loc: loc(el.start_tag(120)),
                         });
                     }
                     let real_href = !raw.is_empty()
                         && !raw.starts_with('#')
-                        && !raw.to_ascii_lowercase().starts_with("javascript:");
+                        && !lower.starts_with("javascript:");
                     if out.sitemap.is_none()
                         && real_href
-                        && !el.is_hidden()
-                        && sitemap_texts
-                            .iter()
-                            .any(|t| !t.is_empty() && text.contains(t.as_str()))
+                        && !hidden
+                        && sitemap_text
                         && let Some(u) = &url
                     {
                         out.sitemap = Some(self.site.local_target(u).to_string());
                     }
-                    if !el.is_hidden() {
-                        if raw.to_ascii_lowercase().starts_with("mailto:") {
-                            if !out.contact.contains(&"email") {
-                                out.contact.push("email");
-                            }
-                        } else if text.contains("联系我们")
-                            && real_href
-                            && !out.contact.contains(&"page")
-                        {
-                            out.contact.push("page");
-                        }
+                    if !hidden
+                        && real_href
+                        && text.contains("联系我们")
+                        && !out.contact.contains(&"page")
+                    {
+                        out.contact.push("page");
                     }
                 }
             }

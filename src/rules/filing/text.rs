@@ -70,12 +70,28 @@ const FOLD: &[(char, char)] = &[
     ('贛', '赣'),
 ];
 
+static FOLD_SORTED: std::sync::LazyLock<Vec<(char, char)>> = std::sync::LazyLock::new(|| {
+    let mut v = FOLD.to_vec();
+    v.sort_unstable();
+    v
+});
+
 /// Folds one traditional character of [`FOLD`] to simplified.
 pub fn fold_char(c: char) -> char {
     if (c as u32) < 0x4e00 {
         return c;
     }
-    FOLD.iter().find(|(t, _)| *t == c).map_or(c, |(_, s)| *s)
+    match FOLD_SORTED.binary_search_by_key(&c, |(t, _)| *t) {
+        Ok(i) => FOLD_SORTED[i].1,
+        Err(_) => c,
+    }
+}
+
+/// The characters that fold to `c` (its traditional forms), and `c` itself.
+pub fn unfolded_forms(c: char) -> Vec<char> {
+    let mut v = vec![c];
+    v.extend(FOLD.iter().filter(|(_, s)| *s == c).map(|(t, _)| *t));
+    v
 }
 
 /// Whether a character separates words like a space: Unicode whitespace, NBSP, the ideographic
@@ -126,7 +142,8 @@ impl NormText {
                 continue;
             }
             let c = fold_char(c);
-            if c.is_ascii() {
+            // ASCII and CJK Unified Ideographs are unchanged by NFKC.
+            if c.is_ascii() || ('\u{4e00}'..='\u{9fff}').contains(&c) {
                 push(&mut text, &mut starts, c, at);
                 continue;
             }
@@ -145,6 +162,12 @@ impl NormText {
             starts,
             orig_len: original.len(),
         }
+    }
+
+    /// The first byte of the normalised text that comes from original offset `orig` or later
+    /// (always a character boundary).
+    pub fn norm_index(&self, orig: usize) -> usize {
+        self.starts.partition_point(|&s| (s as usize) < orig)
     }
 
     /// The original byte range of the normalised byte range `start..end`.
