@@ -373,6 +373,28 @@ pub struct FilingLinkHosts<'a> {
     pub psb_all: &'a [String],
 }
 
+/// Whether the footer rules apply to a page. They do not on error pages (HTTP 4xx/5xx:
+/// `page/http-error` says what matters), framesets (the footer is in a frame, audited as its own
+/// page) and redirect stubs (a `<meta http-equiv="refresh">` with a target and almost no text),
+/// which would otherwise each report every footer item missing.
+pub fn footer_applies(page: &Page) -> bool {
+    if page.status.is_some_and(|s| s >= 400) {
+        return false;
+    }
+    if page.elements_named("frameset").next().is_some()
+        && page.body().is_some_and(|b| b.name() == "frameset")
+    {
+        return false;
+    }
+    let redirect = page.elements_named("meta").any(|m| {
+        m.attr("http-equiv")
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("refresh"))
+            && m.attr("content")
+                .is_some_and(|c| c.to_ascii_lowercase().contains("url="))
+    });
+    !(redirect && page.visible_text().chars().count() < 200)
+}
+
 /// The page's extraction, computed once per page and shared by every rule and collector.
 pub fn extraction(
     page: &Page,

@@ -124,8 +124,10 @@ pub fn family() -> Family {
     }
 }
 
-fn ext(page: &Page, cx: &PageCx<'_>) -> std::rc::Rc<Extraction> {
-    extraction(page, cx.options, cx.site, cx.services)
+/// The page's extraction, or `None` for pages the footer rules do not apply to (see
+/// [`extract::footer_applies`]).
+fn ext(page: &Page, cx: &PageCx<'_>) -> Option<std::rc::Rc<Extraction>> {
+    extract::footer_applies(page).then(|| extraction(page, cx.options, cx.site, cx.services))
 }
 
 /// Reports a finding at a match: its element (selector, line), the text as shown as snippet,
@@ -280,7 +282,7 @@ impl Rule for IcpMissing {
     }
 
     fn check_page(&self, page: &Page, cx: &mut PageCx<'_>) {
-        let ext = ext(page, cx);
+        let Some(ext) = ext(page, cx) else { return };
         if !ext.icp.is_empty() {
             return;
         }
@@ -302,7 +304,7 @@ impl Rule for IcpFormat {
     }
 
     fn check_page(&self, page: &Page, cx: &mut PageCx<'_>) {
-        let ext = ext(page, cx);
+        let Some(ext) = ext(page, cx) else { return };
         // A business licence beside a 备案 number is another licence, not a wrong number.
         let has_filing = ext
             .icp
@@ -339,7 +341,7 @@ impl Rule for IcpLink {
     }
 
     fn check_page(&self, page: &Page, cx: &mut PageCx<'_>) {
-        let ext = ext(page, cx);
+        let Some(ext) = ext(page, cx) else { return };
         let owned = hosts(cx);
         let hosts = owned.view();
         let Some(h) = ext.primary_icp(&hosts) else {
@@ -410,7 +412,7 @@ impl Rule for IcpPosition {
     }
 
     fn check_page(&self, page: &Page, cx: &mut PageCx<'_>) {
-        let ext = ext(page, cx);
+        let Some(ext) = ext(page, cx) else { return };
         let owned = hosts(cx);
         let Some(h) = ext.primary_icp(&owned.view()) else {
             return;
@@ -437,7 +439,7 @@ impl Rule for PsbMissing {
     }
 
     fn check_page(&self, page: &Page, cx: &mut PageCx<'_>) {
-        let ext = ext(page, cx);
+        let Some(ext) = ext(page, cx) else { return };
         if !ext.psb.is_empty() {
             return;
         }
@@ -559,7 +561,7 @@ impl Rule for PsbFormat {
     }
 
     fn check_page(&self, page: &Page, cx: &mut PageCx<'_>) {
-        let ext = ext(page, cx);
+        let Some(ext) = ext(page, cx) else { return };
         let good_digits: Vec<&str> = ext
             .psb
             .iter()
@@ -603,7 +605,7 @@ impl Rule for PsbLink {
     }
 
     fn check_page(&self, page: &Page, cx: &mut PageCx<'_>) {
-        let ext = ext(page, cx);
+        let Some(ext) = ext(page, cx) else { return };
         let Some(h) = primary_psb(&ext, cx) else {
             return;
         };
@@ -669,7 +671,7 @@ impl Rule for PsbLinkLegacy {
     }
 
     fn check_page(&self, page: &Page, cx: &mut PageCx<'_>) {
-        let ext = ext(page, cx);
+        let Some(ext) = ext(page, cx) else { return };
         let Some(h) = primary_psb(&ext, cx) else {
             return;
         };
@@ -705,7 +707,7 @@ impl Rule for PsbCodeMismatch {
     }
 
     fn check_page(&self, page: &Page, cx: &mut PageCx<'_>) {
-        let ext = ext(page, cx);
+        let Some(ext) = ext(page, cx) else { return };
         let Some(h) = primary_psb(&ext, cx) else {
             return;
         };
@@ -738,7 +740,7 @@ impl Rule for PsbProvinceMismatch {
     }
 
     fn check_page(&self, page: &Page, cx: &mut PageCx<'_>) {
-        let ext = ext(page, cx);
+        let Some(ext) = ext(page, cx) else { return };
         let Some(h) = primary_psb(&ext, cx) else {
             return;
         };
@@ -783,7 +785,7 @@ impl Rule for PsbIcon {
     }
 
     fn check_page(&self, page: &Page, cx: &mut PageCx<'_>) {
-        let ext = ext(page, cx);
+        let Some(ext) = ext(page, cx) else { return };
         let Some(h) = primary_psb(&ext, cx) else {
             return;
         };
@@ -809,7 +811,7 @@ impl Rule for PsbDivisionUnknown {
     }
 
     fn check_page(&self, page: &Page, cx: &mut PageCx<'_>) {
-        let ext = ext(page, cx);
+        let Some(ext) = ext(page, cx) else { return };
         let Some(h) = primary_psb(&ext, cx) else {
             return;
         };

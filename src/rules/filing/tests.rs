@@ -506,3 +506,75 @@ fn english_messages() {
         .expect("icp-link");
     assert!(link.message.contains("goes nowhere"), "{}", link.message);
 }
+
+#[test]
+fn footer_rules_skip_error_pages_framesets_and_redirect_stubs() {
+    let raw = crate::fetch::RawPage {
+        status: Some(404),
+        ..crate::fetch::RawPage::from_html(
+            url::Url::parse(URL).expect("url"),
+            "<html><body><h1>404 页面不存在</h1></body></html>",
+        )
+    };
+    assert!(run_rules(all_rules(), &Page::build(&raw)).is_empty());
+    let stub = Page::from_html(
+        r#"<html><head><meta http-equiv="refresh" content="0; url=/col/index.html"></head><body>正在跳转…</body></html>"#,
+        URL,
+    );
+    assert!(run_rules(all_rules(), &stub).is_empty());
+    let frames = Page::from_html(
+        r#"<html><frameset rows="100,*"><frame src="top.html"><frame src="main.html"></frameset></html>"#,
+        URL,
+    );
+    assert!(run_rules(all_rules(), &frames).is_empty());
+    // A normal page without a footer is not skipped.
+    let bare = Page::from_html("<html><body><p>正文</p></body></html>", URL);
+    assert!(!run_rules(all_rules(), &bare).is_empty());
+}
+
+#[test]
+fn rules_and_catalog_match() {
+    let catalog = crate::catalog::Catalog::embedded();
+    let mut ids: Vec<&str> = Vec::new();
+    for r in family()
+        .rules
+        .iter()
+        .chain(crate::rules::identity::family().rules.iter())
+    {
+        let entry = catalog
+            .get(r.id())
+            .unwrap_or_else(|| panic!("{} has no catalog entry", r.id()));
+        assert_eq!(entry.scope, r.scope(), "{}", r.id());
+        ids.push(r.id());
+    }
+    for e in catalog.entries() {
+        if matches!(e.family(), "filing" | "identity" | "consistency") {
+            assert!(ids.contains(&e.id.as_str()), "{} has no rule", e.id);
+            assert!(!e.refs.is_empty(), "{} cites nothing", e.id);
+        }
+    }
+    // The ids the issue names are contracts.
+    for id in [
+        "filing/icp-missing",
+        "filing/icp-format",
+        "filing/icp-link",
+        "filing/psb-missing",
+        "filing/psb-format",
+        "filing/psb-link",
+        "filing/psb-code-mismatch",
+        "filing/psb-province-mismatch",
+        "identity/site-code-missing",
+        "identity/site-code-format",
+        "identity/site-code-division",
+        "identity/site-code-mismatch",
+        "identity/conac-missing",
+        "identity/jiucuo-missing",
+        "identity/jiucuo-legacy-host",
+        "identity/sponsor-missing",
+        "identity/contact-missing",
+        "identity/sitemap-missing",
+        "consistency/province-mismatch",
+    ] {
+        assert!(ids.contains(&id), "{id}");
+    }
+}

@@ -158,8 +158,11 @@ pub fn page_facts(ext: &Extraction, options: &crate::config::AuditOptions) -> Va
 
 impl Collector for IdentityCollector {
     fn collect_page(&self, page: &Page, cx: &CollectCx<'_>) -> Facts {
-        let ext = extraction(page, cx.options, cx.site, cx.services);
         let mut f = Facts::new();
+        if !super::super::filing::extract::footer_applies(page) {
+            return f;
+        }
+        let ext = extraction(page, cx.options, cx.site, cx.services);
         f.insert("identity".into(), page_facts(&ext, cx.options));
         f
     }

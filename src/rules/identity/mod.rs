@@ -229,8 +229,11 @@ pub fn family() -> Family {
     }
 }
 
-fn ext(page: &Page, cx: &PageCx<'_>) -> std::rc::Rc<Extraction> {
-    extraction(page, cx.options, cx.site, cx.services)
+/// The page's extraction, or `None` for pages the footer rules do not apply to (see
+/// [`super::filing::extract::footer_applies`]).
+fn ext(page: &Page, cx: &PageCx<'_>) -> Option<std::rc::Rc<Extraction>> {
+    super::filing::extract::footer_applies(page)
+        .then(|| extraction(page, cx.options, cx.site, cx.services))
 }
 
 /// Where a site code was found.
@@ -305,7 +308,7 @@ impl Rule for SiteCodeMissing {
     }
 
     fn check_page(&self, page: &Page, cx: &mut PageCx<'_>) {
-        let ext = ext(page, cx);
+        let Some(ext) = ext(page, cx) else { return };
         if !ext.site_codes.is_empty() {
             return;
         }
@@ -327,7 +330,7 @@ impl Rule for SiteCodeFormat {
     }
 
     fn check_page(&self, page: &Page, cx: &mut PageCx<'_>) {
-        let ext = ext(page, cx);
+        let Some(ext) = ext(page, cx) else { return };
         let lang = cx.lang;
         let mut seen: Vec<String> = Vec::new();
         let exp = lang.pick(
@@ -401,7 +404,7 @@ impl Rule for SiteCodeDivision {
     }
 
     fn check_page(&self, page: &Page, cx: &mut PageCx<'_>) {
-        let ext = ext(page, cx);
+        let Some(ext) = ext(page, cx) else { return };
         let mut seen: Vec<String> = Vec::new();
         for (source, code) in page_codes(&ext) {
             if code.len() != 10 || !code.chars().all(|c| c.is_ascii_digit()) || seen.contains(&code)
@@ -445,7 +448,7 @@ impl Rule for SiteCodeMismatch {
     }
 
     fn check_page(&self, page: &Page, cx: &mut PageCx<'_>) {
-        let ext = ext(page, cx);
+        let Some(ext) = ext(page, cx) else { return };
         let codes: Vec<(CodeSource, String)> = page_codes(&ext)
             .into_iter()
             .filter(|(_, c)| patterns::classify_site_code(c).is_none())
@@ -495,7 +498,7 @@ impl Rule for MetaMissing {
     }
 
     fn check_page(&self, page: &Page, cx: &mut PageCx<'_>) {
-        let ext = ext(page, cx);
+        let Some(ext) = ext(page, cx) else { return };
         let o = &cx.options.identity;
         let mut required = o.meta_required();
         match ext.meta.kind {
@@ -532,7 +535,7 @@ impl Rule for MetaSiteCodeEmpty {
     }
 
     fn check_page(&self, page: &Page, cx: &mut PageCx<'_>) {
-        let ext = ext(page, cx);
+        let Some(ext) = ext(page, cx) else { return };
         if ext.meta.site_id_code.as_deref() != Some("") {
             return;
         }
@@ -599,7 +602,7 @@ impl Rule for MetaSiteDomain {
     }
 
     fn check_page(&self, page: &Page, cx: &mut PageCx<'_>) {
-        let ext = ext(page, cx);
+        let Some(ext) = ext(page, cx) else { return };
         let Some(declared) = ext.meta.site_domain.clone().filter(|d| !d.is_empty()) else {
             return;
         };
@@ -656,7 +659,7 @@ impl Rule for MetaSiteName {
     }
 
     fn check_page(&self, page: &Page, cx: &mut PageCx<'_>) {
-        let ext = ext(page, cx);
+        let Some(ext) = ext(page, cx) else { return };
         let Some(name) = ext.meta.site_name.clone().filter(|n| !n.trim().is_empty()) else {
             return;
         };
@@ -715,7 +718,7 @@ impl Rule for MetaPubdateFormat {
     }
 
     fn check_page(&self, page: &Page, cx: &mut PageCx<'_>) {
-        let ext = ext(page, cx);
+        let Some(ext) = ext(page, cx) else { return };
         let Some(value) = ext.meta.pub_date.clone() else {
             return;
         };
@@ -751,7 +754,7 @@ impl Rule for ConacMissing {
     }
 
     fn check_page(&self, page: &Page, cx: &mut PageCx<'_>) {
-        let ext = ext(page, cx);
+        let Some(ext) = ext(page, cx) else { return };
         if !ext.conac.is_empty() {
             return;
         }
@@ -779,7 +782,7 @@ impl Rule for ConacLink {
     }
 
     fn check_page(&self, page: &Page, cx: &mut PageCx<'_>) {
-        let ext = ext(page, cx);
+        let Some(ext) = ext(page, cx) else { return };
         let Some(first) = ext.conac.first() else {
             return;
         };
@@ -819,7 +822,7 @@ impl Rule for JiucuoMissing {
     }
 
     fn check_page(&self, page: &Page, cx: &mut PageCx<'_>) {
-        let ext = ext(page, cx);
+        let Some(ext) = ext(page, cx) else { return };
         if ext.visible_jiucuo().next().is_some() {
             return;
         }
@@ -874,7 +877,7 @@ impl Rule for JiucuoLegacyHost {
     }
 
     fn check_page(&self, page: &Page, cx: &mut PageCx<'_>) {
-        let ext = ext(page, cx);
+        let Some(ext) = ext(page, cx) else { return };
         let legacy = cx.options.identity.jiucuo_legacy_hosts();
         let mut seen: Vec<String> = Vec::new();
         for (j, url, raw) in jiucuo_platform_urls(&ext) {
@@ -913,7 +916,7 @@ impl Rule for JiucuoHttp {
     }
 
     fn check_page(&self, page: &Page, cx: &mut PageCx<'_>) {
-        let ext = ext(page, cx);
+        let Some(ext) = ext(page, cx) else { return };
         let legacy = cx.options.identity.jiucuo_legacy_hosts();
         for (j, url, raw) in jiucuo_platform_urls(&ext) {
             // Legacy hosts are reported (with their scheme) by jiucuo-legacy-host.
@@ -943,7 +946,7 @@ impl Rule for SponsorMissing {
     }
 
     fn check_page(&self, page: &Page, cx: &mut PageCx<'_>) {
-        let ext = ext(page, cx);
+        let Some(ext) = ext(page, cx) else { return };
         if ext.sponsor.is_some() {
             return;
         }
@@ -965,7 +968,7 @@ impl Rule for ContactMissing {
     }
 
     fn check_page(&self, page: &Page, cx: &mut PageCx<'_>) {
-        let ext = ext(page, cx);
+        let Some(ext) = ext(page, cx) else { return };
         if !ext.contact.is_empty() {
             return;
         }
@@ -994,7 +997,7 @@ impl Rule for ProvinceMismatch {
     }
 
     fn check_page(&self, page: &Page, cx: &mut PageCx<'_>) {
-        let ext = ext(page, cx);
+        let Some(ext) = ext(page, cx) else { return };
         let owned = Extraction::hosts(cx.options);
         let hosts = owned.view();
         let lang = cx.lang;
@@ -1073,7 +1076,7 @@ impl Rule for BmNotBeijing {
     }
 
     fn check_page(&self, page: &Page, cx: &mut PageCx<'_>) {
-        let ext = ext(page, cx);
+        let Some(ext) = ext(page, cx) else { return };
         let Some(code) = ext
             .primary_site_code()
             .map(|h| h.code.clone())
