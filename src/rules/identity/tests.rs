@@ -709,3 +709,40 @@ fn same_site_footer_script_is_read_from_the_folder() {
         );
     }
 }
+
+#[test]
+fn options_from_govaudit_toml() {
+    let o: AuditOptions = toml::from_str(
+        r#"
+[filing]
+icp-link-hosts = ["beian.miit.gov.cn", "beian.example.gov.cn"]
+psb-division-exempt = ["110401", "440392"]
+
+[identity]
+site-host = "https://www.yunting.gov.cn/"
+meta-required = ["SiteName", "SiteIDCode"]
+pubdate-allow-seconds = false
+sponsor-labels = ["主办单位", "主管单位"]
+footer-inconsistent = false
+footer-scripts = 0
+sitemap-min-links = 3
+"#,
+    )
+    .expect("config parses");
+    assert_eq!(o.filing.icp_link_hosts().len(), 2);
+    assert_eq!(o.filing.psb_division_exempt(), vec!["110401", "440392"]);
+    assert_eq!(
+        o.identity.site_host().as_deref(),
+        Some("www.yunting.gov.cn")
+    );
+    assert_eq!(o.identity.meta_required(), vec!["SiteName", "SiteIDCode"]);
+    assert!(!o.identity.pubdate_allow_seconds());
+    assert!(!o.identity.footer_inconsistent());
+    assert_eq!(o.identity.footer_scripts(), 0);
+    assert_eq!(o.identity.sitemap_min_links(), 3);
+    // Defaults.
+    let d = AuditOptions::default();
+    assert_eq!(d.filing.icp_link_hosts(), vec!["beian.miit.gov.cn"]);
+    assert_eq!(d.identity.jiucuo_legacy_hosts(), vec!["pucha.kaipuyun.cn"]);
+    assert!(toml::from_str::<AuditOptions>("[identity]\nno-such-key = 1\n").is_err());
+}
