@@ -578,3 +578,42 @@ fn rules_and_catalog_match() {
         assert!(ids.contains(&id), "{id}");
     }
 }
+
+#[test]
+fn malformed_input_never_panics() {
+    let nasty = [
+        "<script>document.write('%u7ca4%u",
+        "<script>document.write(\"\\u{zzzz}\\x4\" + '%E7%B2');</script>",
+        "<script>document.write(`粤ICP备${x}号`</script>ICP备",
+        "网站标识码：",
+        "网站标识码",
+        "粤公网安备",
+        "公网安备;;;;;;",
+        "ICP备号-",
+        "粤ICP备05079694号-",
+        "粤ICP备05079694号—1",
+        "<a href=\"http://[::1\">粤ICP备05079694号</a>",
+        "<a href=\"https://beian.mps.gov.cn/#?code=\">粤公网安备 44078302000116号</a>",
+        "主办单位：",
+        "主办单位：　　",
+        "\u{200b}\u{feff}粤\u{200b}ICP\u{200b}备\u{200b}0507\u{3000}9694号",
+        "ＩＣＰ备１２３",
+    ];
+    for s in nasty {
+        let page = page_with(s);
+        let mut found = run_rules(all_rules(), &page);
+        found.extend(run_rules(crate::rules::identity::family().rules, &page));
+        assert!(
+            !found.iter().any(|f| f.rule == "page/rule-crashed"),
+            "{s}: {found:?}"
+        );
+        let _ = extract::Extraction::build(
+            &page,
+            &AuditOptions::default(),
+            &crate::rules::testing::site(URL),
+            &crate::services::Services::offline(),
+        );
+        let _ = text::script_literals(s, 7);
+        let _ = text::percent_decode(s);
+    }
+}

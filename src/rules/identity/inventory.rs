@@ -450,7 +450,7 @@ pub fn terminal_section(report: &Report, site_idx: usize, lang: Lang) -> Option<
         counted("conac"),
     );
     row(
-        lang.pick("找错入口      ", "找错 entry      "),
+        lang.pick("找错入口      ", "Jiucuo entry   "),
         counted("jiucuo"),
     );
     row(
