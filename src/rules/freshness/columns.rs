@@ -632,6 +632,9 @@ fn is_home_like(url: &str, dates: Option<&DatesFact>) -> bool {
     last.is_empty() || matches!(stem, "index" | "default" | "home" | "main" | "portal")
 }
 
+/// Names of the home page itself: a page called so is not a column.
+const HOME_NAMES: &[&str] = &["首页", "首頁", "网站首页", "返回首页", "门户首页"];
+
 fn is_mirror(url: &str) -> bool {
     let lower = url.to_ascii_lowercase();
     lower.contains("/gate/big5/")
@@ -791,10 +794,9 @@ pub fn analyse(site: &SiteData<'_>, s: &Settings) -> SiteFreshness {
         {
             continue;
         }
-        if cf
-            .names
-            .iter()
-            .any(|n| n.source == NameSource::Meta && (n.text == "首页" || n.text == "首頁"))
+        // The home page again (`/index.html` beside `/`), or a page that calls itself 首页.
+        if url_aliases(&p.url).iter().any(|u| u == &home.url)
+            || url_aliases(&home.url).iter().any(|u| u == &p.url)
         {
             continue;
         }
@@ -806,6 +808,9 @@ pub fn analyse(site: &SiteData<'_>, s: &Settings) -> SiteFreshness {
                     source: NameSource::Link,
                 });
             }
+        }
+        if names.iter().any(|n| HOME_NAMES.contains(&n.text.as_str())) {
+            continue;
         }
         let (name, name_source) = names.first().map_or_else(
             || {

@@ -372,6 +372,15 @@ pub fn build(site: &SiteData<'_>, cx: &SiteCx<'_>, a: &SiteFreshness, s: &Settin
             },
         ),
     };
+    let detail = if h.via.as_deref() == Some("level2") {
+        tr!(
+            lang,
+            "导航型首页，按其链接的二级页面计：{detail}",
+            "navigation-only home page, judged by the pages it links to: {detail}"
+        )
+    } else {
+        detail
+    };
     let mut counts = BTreeMap::new();
     if let Some(age) = h.age_days {
         counts.insert(
