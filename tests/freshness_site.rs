@@ -50,7 +50,26 @@ fn audit_json(input: &str, args: &[&str]) -> Value {
     let code = assert.get_output().status.code();
     assert!(matches!(code, Some(0 | 1)), "exit code {code:?}");
     let text = std::fs::read_to_string(&out).expect("report written");
-    serde_json::from_str(&text).expect("report is JSON")
+    let report: Value = serde_json::from_str(&text).expect("report is JSON");
+    validate(&report);
+    report
+}
+
+/// Checks a report against `docs/report.schema.json` (which describes `dates`, `column`,
+/// `home_links`, `freshness` and `inspection`).
+fn validate(report: &Value) {
+    let schema_text =
+        std::fs::read_to_string(root().join("docs/report.schema.json")).expect("schema file");
+    let schema: Value = serde_json::from_str(&schema_text).expect("schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(report)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "report does not match the schema: {errors:#?}"
+    );
 }
 
 /// Where a finding is: the page path below the input (`news/index.html`) or `site`.
@@ -511,6 +530,7 @@ fn other_families_feed_the_design_items() {
         .code(1);
     let r: Value =
         serde_json::from_str(&std::fs::read_to_string(&out).expect("report")).expect("json");
+    validate(&r);
     let design = r["sites"][0]["inspection"]["design"]
         .as_array()
         .expect("design");
@@ -604,9 +624,14 @@ fn remote_site_processed_like_a_crawl_gives_the_same_result() {
     use govaudit::services::Services;
     use url::Url;
 
-    let mut options = govaudit::AuditOptions::default();
-    options.only = vec!["freshness".into()];
-    options.freshness.as_of = Some("2026-06-15".parse().expect("date"));
+    let options = govaudit::AuditOptions {
+        only: vec!["freshness".into()],
+        freshness: govaudit::rules::freshness::FreshnessOptions {
+            as_of: Some("2026-06-15".parse().expect("date")),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
     let engine = Engine::new(&options).expect("engine");
     let root_url = Url::parse("https://www.example.gov.cn/").expect("url");
     let info = SiteInfo {
@@ -656,10 +681,80 @@ fn remote_site_processed_like_a_crawl_gives_the_same_result() {
     report.sites.push(site);
     report.recount();
     let r = serde_json::to_value(&report).expect("json");
+    validate(&r);
     check_expected_2026_06_15(&r, "www.example.gov.cn", false);
     assert!(
         r["sites"][0]["freshness"]["home"]["url"] == "https://www.example.gov.cn/",
         "{}",
         r["sites"][0]["freshness"]["home"]
+    );
+}
+
+/// A remote site whose home page cannot be fetched: 站点无法访问 fails, the home page item is
+/// not checked, and no freshness finding is invented.
+#[test]
+fn unreachable_home_page_fails_the_availability_item() {
+    use govaudit::audit::{finish_site, process};
+    use govaudit::fetch::{FetchError, FetchErrorKind};
+    use govaudit::report::Report;
+    use govaudit::rules::{Engine, SiteInfo, SiteKind};
+    use govaudit::services::Services;
+    use url::Url;
+
+    let options = govaudit::AuditOptions {
+        only: vec!["freshness".into(), "page".into()],
+        freshness: govaudit::rules::freshness::FreshnessOptions {
+            as_of: Some("2026-06-15".parse().expect("date")),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let engine = Engine::new(&options).expect("engine");
+    let root_url = Url::parse("https://www.example.gov.cn/").expect("url");
+    let info = SiteInfo {
+        index: 0,
+        root: root_url.to_string(),
+        root_url: root_url.clone(),
+        kind: SiteKind::Remote,
+        start_urls: vec![root_url.clone()],
+    };
+    let services = Services::offline();
+    let processed = vec![process(
+        &engine,
+        &options,
+        &info,
+        &services,
+        Err(FetchError::new(
+            FetchErrorKind::Timeout,
+            "timed out after 15 s",
+        )),
+        (root_url.clone(), None),
+    )];
+    let mut report = Report::new(options.lang());
+    let site = finish_site(
+        &engine,
+        &options,
+        &info,
+        &services,
+        processed,
+        Vec::new(),
+        &mut report.pages,
+    );
+    report.sites.push(site);
+    report.recount();
+    let r = serde_json::to_value(&report).expect("json");
+    validate(&r);
+    assert_eq!(veto(&r, "unreachable")["verdict"], "fail");
+    assert_eq!(veto(&r, "unreachable")["rules"]["page/fetch-failed"], 1);
+    assert_eq!(veto(&r, "homepage")["verdict"], "not_checked");
+    assert_eq!(
+        r["sites"][0]["freshness"]["home"]["reason"],
+        "home-unreadable"
+    );
+    assert_eq!(r["sites"][0]["inspection"]["verdict"], "fail");
+    assert!(
+        located(&r, "www.example.gov.cn")
+            .iter()
+            .all(|(id, _)| !id.starts_with("freshness/"))
     );
 }

@@ -912,9 +912,11 @@ mod tests {
     use super::*;
 
     fn settings() -> Settings {
-        let mut o = super::super::FreshnessOptions::default();
-        o.as_of = Some("2026-11-27".parse().expect("date"));
-        o.settings()
+        super::super::FreshnessOptions {
+            as_of: Some("2026-11-27".parse().expect("date")),
+            ..Default::default()
+        }
+        .settings()
     }
 
     fn names(list: &[&str]) -> Vec<ColumnName> {
@@ -942,8 +944,10 @@ mod tests {
             classify(&names(&["机构概况", "工作动态"]), &s),
             ColumnClass::News
         );
-        let mut o = super::super::FreshnessOptions::default();
-        o.news_keywords = Some(vec!["营商".into()]);
+        let o = super::super::FreshnessOptions {
+            news_keywords: Some(vec!["营商".into()]),
+            ..Default::default()
+        };
         assert_eq!(
             classify(&names(&["营商环境"]), &o.settings()),
             ColumnClass::News
@@ -1066,6 +1070,218 @@ mod tests {
                 ),
                 ("https://www.example.gov.cn/zt/", vec!["营商环境专栏"]),
             ]
+        );
+    }
+
+    /// Builds a site from `(path, html)` pairs under `https://www.example.gov.cn/` (the first
+    /// is the home page) the way the pipeline does, and analyses it.
+    fn analyse_site(pages: &[(&str, &str)], as_of: &str) -> SiteFreshness {
+        use crate::rules::{CollectCx, Collector, LinkIndex};
+        let options = crate::config::AuditOptions {
+            freshness: super::super::FreshnessOptions {
+                as_of: Some(as_of.parse().expect("date")),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let base = "https://www.example.gov.cn/";
+        let mut info = crate::rules::testing::site(base);
+        info.start_urls = vec![Url::parse(&format!("{base}{}", pages[0].0)).expect("url")];
+        let services = crate::services::Services::offline();
+        let cx = CollectCx {
+            lang: Lang::Zh,
+            options: &options,
+            site: &info,
+            services: &services,
+        };
+        let mut sorted: Vec<(String, &str)> = pages
+            .iter()
+            .map(|(p, h)| (format!("{base}{p}"), *h))
+            .collect();
+        sorted.sort();
+        let mut reports = Vec::new();
+        let mut links = LinkIndex::default();
+        for (i, (url, html)) in sorted.iter().enumerate() {
+            let page = Page::from_html(html, url);
+            let facts = super::super::DatesCollector.collect_page(&page, &cx);
+            links.add(i as u32, &crate::audit::page_links(&page));
+            reports.push(PageReport {
+                url: url.clone(),
+                path: None,
+                site: 0,
+                status: Some(200),
+                final_url: None,
+                encoding: Some("UTF-8".into()),
+                charset_source: None,
+                title: page.title().map(str::to_string),
+                bytes: 0,
+                depth: 0,
+                findings: Vec::new(),
+                facts,
+            });
+        }
+        let data = SiteData {
+            info: &info,
+            pages: &reports,
+            links: &links,
+        };
+        analyse(&data, &options.freshness.settings())
+    }
+
+    fn list(name: &str, dates: &[&str]) -> String {
+        let items: String = dates
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                format!(
+                    "<li><a href='a{i}.html'>关于开展第{i}项重点工作的通知</a><span>{d}</span></li>"
+                )
+            })
+            .collect();
+        format!("<title>{name} - 示例县人民政府</title><ul class='list'>{items}</ul>")
+    }
+
+    fn states(a: &SiteFreshness) -> Vec<(String, ColumnClass, ColumnState, bool)> {
+        a.columns
+            .iter()
+            .map(|c| (c.name.clone(), c.class, c.state, c.long_stale))
+            .collect()
+    }
+
+    #[test]
+    fn site_analysis_finds_and_judges_columns() {
+        let home = "<title>示例县人民政府</title><div class='nav'><a href='news/'>工作动态</a>\
+            <a href='tzgg/index.html'>通知公告</a><a href='news/index_1.html'>下一页</a>\
+            <a href='zt/index.html'>抗疫专题</a><a href='old/index.html'>机构职能</a>\
+            <a href='gate/big5/index.html'>繁体</a><a href='art.html'>文章</a><a href='index.html'>首页</a>\
+            <a href='news2/index.html'>部门动态</a></div>\
+            <ul><li><a href='art.html'>示例县召开重要工作会议部署</a><span>2026-11-20</span></li></ul>";
+        let news = list("工作动态", &["2026-11-01", "2026-10-20"]);
+        let news2 = list("工作动态", &["2026-11-25"]);
+        let page2 = list("工作动态", &["2026-09-01", "2026-08-20"]);
+        let tzgg = "<title>通知公告 - 示例县</title><ul><li><a href='1.html'>关于开展冬季防火检查的通知</a></li>\
+            <li><a href='2.html'>关于调整最低生活保障标准的公示</a></li></ul>";
+        let zt = list("抗疫专题", &["2022-01-01", "2021-12-01"]);
+        let old = list("机构职能", &["2024-01-01", "2023-12-01"]);
+        let mirror = list("工作动态", &["2026-11-20", "2026-11-01"]);
+        let art = "<meta name='ArticleTitle' content='x'><meta name='PubDate' content='2026-11-20'><p>正文</p>";
+        let a = analyse_site(
+            &[
+                ("index.html", home),
+                ("news/index.html", &news),
+                ("news/index_1.html", &page2),
+                ("news2/index.html", &news2),
+                ("tzgg/index.html", tzgg),
+                ("zt/index.html", &zt),
+                ("old/index.html", &old),
+                ("gate/big5/index.html", &mirror),
+                ("art.html", art),
+            ],
+            "2026-11-27",
+        );
+        assert_eq!(a.home.state, HomeState::Fresh);
+        assert_eq!(
+            a.home.newest.map(|d| d.to_string()).as_deref(),
+            Some("2026-11-20")
+        );
+        assert_eq!(
+            states(&a),
+            vec![
+                (
+                    "工作动态".to_string(),
+                    ColumnClass::News,
+                    ColumnState::Stale,
+                    false
+                ),
+                (
+                    "工作动态".to_string(),
+                    ColumnClass::News,
+                    ColumnState::Fresh,
+                    false
+                ),
+                (
+                    "机构职能".to_string(),
+                    ColumnClass::Other,
+                    ColumnState::Stale,
+                    true
+                ),
+                (
+                    "通知公告".to_string(),
+                    ColumnClass::Notice,
+                    ColumnState::Undated,
+                    true
+                ),
+                (
+                    "抗疫专题".to_string(),
+                    ColumnClass::Exempt,
+                    ColumnState::Exempt,
+                    false
+                ),
+            ]
+        );
+        // Same name in another folder is another column; the title outranks the link text.
+        assert_eq!(a.columns[1].name_source, NameSource::Title);
+        assert_eq!(
+            a.columns[1].url,
+            "https://www.example.gov.cn/news2/index.html"
+        );
+        assert_eq!(
+            a.counts,
+            ColumnCounts {
+                columns: 5,
+                stale_key: 2,
+                long_stale: 2,
+                blank: 0,
+                undated: 1
+            }
+        );
+    }
+
+    #[test]
+    fn site_analysis_home_page_cases() {
+        // A navigation-only home page with no level-2 dates: undated.
+        let hub = "<title>示例县人民政府</title><a href='a/index.html'>办事服务</a>";
+        let a = analyse_site(
+            &[
+                ("index.html", hub),
+                ("a/index.html", "<title>办事服务 - 示例县</title><p>x</p>"),
+            ],
+            "2026-11-27",
+        );
+        assert_eq!(
+            (a.home.state, a.home.via.as_deref()),
+            (HomeState::Undated, Some("level2"))
+        );
+        // Alone: nothing to judge it by.
+        let a = analyse_site(&[("index.html", hub)], "2026-11-27");
+        assert_eq!(a.home.state, HomeState::NotChecked);
+        assert_eq!(a.home.reason.as_deref(), Some("no-level2-pages"));
+        // An article as the start page is not a home page; neither is any non-index file.
+        let art = "<meta name='PubDate' content='2019-09-18'><p>正文</p>";
+        let a = analyse_site(&[("index.html", art)], "2026-11-27");
+        assert_eq!(a.home.reason.as_deref(), Some("not-a-home-page"));
+        assert!(!a.columns_checked);
+        let a = analyse_site(
+            &[("t20190918_1.html", &list("x", &["2019-09-18"]))],
+            "2026-11-27",
+        );
+        assert_eq!(a.home.reason.as_deref(), Some("not-a-home-page"));
+        // Ages: 14 days is still fresh enough (aging), 15 is stale.
+        let home = list("首页", &["2026-11-13"]);
+        let a = analyse_site(&[("index.html", &home)], "2026-11-27");
+        assert_eq!(
+            (a.home.state, a.home.age_days),
+            (HomeState::Aging, Some(14))
+        );
+        let a = analyse_site(&[("index.html", &home)], "2026-11-28");
+        assert_eq!(
+            (a.home.state, a.home.age_days),
+            (HomeState::Stale, Some(15))
+        );
+        let a = analyse_site(&[("index.html", &home)], "2026-11-23");
+        assert_eq!(
+            (a.home.state, a.home.age_days),
+            (HomeState::Fresh, Some(10))
         );
     }
 }

@@ -760,17 +760,13 @@ fn item_date(item: &El<'_>, title_link: &El<'_>) -> Option<(ItemDate, String)> {
         }
         let t = d.visible_text();
         match date_only(t) {
-            Some(ItemDate::Full(date)) => {
-                if best_full.as_ref().is_none_or(|(b, _)| date > *b) {
-                    best_full = Some((date, t.to_string()));
-                }
+            Some(ItemDate::Full(date)) if best_full.as_ref().is_none_or(|(b, _)| date > *b) => {
+                best_full = Some((date, t.to_string()));
             }
-            Some(short @ ItemDate::Short(..)) => {
-                if first_short.is_none() {
-                    first_short = Some((short, t.to_string()));
-                }
+            Some(short @ ItemDate::Short(..)) if first_short.is_none() => {
+                first_short = Some((short, t.to_string()));
             }
-            None => {}
+            _ => {}
         }
     }
     if let Some((d, raw)) = best_full {
@@ -884,7 +880,9 @@ fn find_lists(
         size <= MAX_ITEM_ELEMENTS && r.item.descendants().filter(|e| e.name() == "a").count() <= 3
     });
     // Group by container, in document order of the first item.
-    let mut groups: Vec<(ElementId, Vec<(Item, Option<ItemDate>)>)> = Vec::new();
+    // Items with their year-less date, if any, grouped by container.
+    type Group = (ElementId, Vec<(Item, Option<ItemDate>)>);
+    let mut groups: Vec<Group> = Vec::new();
     let mut by_container: HashMap<ElementId, usize> = HashMap::new();
     for r in &raw {
         let found = item_date(&r.item, &r.link);
@@ -1008,8 +1006,15 @@ fn label_date(page: &Page, chrome: &[bool], item_ranges: &[(u32, u32)]) -> Optio
             contains[p.id().0 as usize] = true;
         }
     }
-    let mut best: Option<(u8, Published)> = None;
+    // The best match so far and its element; a descendant with the same date and tier is
+    // more precise and replaces it.
+    let mut best: Option<(u8, Published, El<'_>)> = None;
     for el in page.elements() {
+        if let Some((0, _, b)) = &best
+            && !b.contains(&el)
+        {
+            break;
+        }
         let t = el.visible_text();
         if t.len() > LABEL_TEXT_MAX
             || t.is_empty()
@@ -1050,7 +1055,10 @@ fn label_date(page: &Page, chrome: &[bool], item_ranges: &[(u32, u32)]) -> Optio
                     Some(_) => 2,
                 }
             };
-            if best.as_ref().is_none_or(|(bt, _)| tier < *bt) {
+            let better = best.as_ref().is_none_or(|(bt, bp, b)| {
+                tier < *bt || (tier == *bt && bp.date == date && b.contains(&el))
+            });
+            if better {
                 best = Some((
                     tier,
                     Published {
@@ -1059,14 +1067,12 @@ fn label_date(page: &Page, chrome: &[bool], item_ranges: &[(u32, u32)]) -> Optio
                         element: Some(el.id()),
                         raw: crate::dom::truncate_chars(t, 80).into_owned(),
                     },
+                    el,
                 ));
-            }
-            if tier == 0 {
-                return best.map(|(_, p)| p);
             }
         }
     }
-    best.map(|(_, p)| p)
+    best.map(|(_, p, _)| p)
 }
 
 static URL_DATE: LazyLock<Regex> = LazyLock::new(|| {

@@ -196,6 +196,18 @@ fn counts_of(findings: &[(Option<usize>, &Finding)], ids: &[&str]) -> BTreeMap<S
     m
 }
 
+/// The verdict of a 功能设计 item: `fail` with an error finding, `pass` with any other finding
+/// or with facts, `not_checked` with neither.
+pub fn design_verdict(findings: &SeverityCounts, facts: bool) -> Verdict {
+    if findings.error > 0 {
+        Verdict::Fail
+    } else if findings.warning + findings.notice > 0 || facts {
+        Verdict::Pass
+    } else {
+        Verdict::NotChecked
+    }
+}
+
 /// Builds the scorecard.
 pub fn build(site: &SiteData<'_>, cx: &SiteCx<'_>, a: &SiteFreshness, s: &Settings) -> Inspection {
     let lang = cx.lang;
@@ -526,13 +538,7 @@ pub fn build(site: &SiteData<'_>, cx: &SiteCx<'_>, a: &SiteFreshness, s: &Settin
                 .prefixes
                 .iter()
                 .any(|p| fact_keys.contains_key(p.trim_end_matches('/')));
-            let verdict = if counts.error > 0 {
-                Verdict::Fail
-            } else if !rules.is_empty() || facts {
-                Verdict::Pass
-            } else {
-                Verdict::NotChecked
-            };
+            let verdict = design_verdict(&counts, facts);
             DesignItem {
                 id: d.id.into(),
                 title: lang.pick(d.zh, d.en).into(),
@@ -707,4 +713,27 @@ pub fn terminal_section(report: &Report, site: usize, lang: Lang) -> Option<Stri
     out.push_str(&verdict);
     out.push('\n');
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn design_verdicts() {
+        let none = SeverityCounts::default();
+        assert_eq!(design_verdict(&none, false), Verdict::NotChecked);
+        assert_eq!(design_verdict(&none, true), Verdict::Pass);
+        let warn = SeverityCounts {
+            warning: 2,
+            ..SeverityCounts::default()
+        };
+        assert_eq!(design_verdict(&warn, false), Verdict::Pass);
+        let err = SeverityCounts {
+            error: 1,
+            notice: 3,
+            ..SeverityCounts::default()
+        };
+        assert_eq!(design_verdict(&err, true), Verdict::Fail);
+    }
 }

@@ -540,3 +540,88 @@ impl Rule for BlankColumnThreshold {
         inspection::refresh(site, cx, &a, &s);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::run_rules_with;
+
+    fn future_ids(html: &str, as_of: &str) -> Vec<(Option<u32>, String)> {
+        let options = crate::config::AuditOptions {
+            freshness: super::super::FreshnessOptions {
+                as_of: Some(as_of.parse().expect("date")),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let page = Page::from_html(html, "https://www.example.gov.cn/a/b.html");
+        run_rules_with(vec![Box::new(FutureDate)], &page, &options)
+            .into_iter()
+            .map(|f| {
+                (
+                    f.line,
+                    f.data
+                        .get("date")
+                        .and_then(|d| d.as_str())
+                        .unwrap_or("")
+                        .to_string(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn future_publication_dates() {
+        assert_eq!(
+            future_ids(
+                "<meta name='PubDate' content='2027-01-05 10:00'><p>x</p>",
+                "2026-11-27"
+            ),
+            vec![(None, "2027-01-05".to_string())]
+        );
+        assert!(
+            future_ids(
+                "<meta name='PubDate' content='2026-11-20'><p>x</p>",
+                "2026-11-27"
+            )
+            .is_empty()
+        );
+        // One day of tolerance: tomorrow is fine, the day after is not.
+        assert!(future_ids("<meta name='PubDate' content='2026-11-28'>", "2026-11-27").is_empty());
+        assert_eq!(
+            future_ids("<meta name='PubDate' content='2026-11-29'>", "2026-11-27").len(),
+            1
+        );
+        // A labelled date points at its element.
+        assert_eq!(
+            future_ids("<p>x</p>\n<div>发布时间：2027-03-01</div>", "2026-11-27"),
+            vec![(Some(2), "2027-03-01".to_string())]
+        );
+    }
+
+    #[test]
+    fn future_list_items_and_traps() {
+        let list = "<ul>\n<li><a href='1.html'>关于明年工作安排的通知文件</a><span>2027-03-01</span></li>\n\
+                    <li><a href='2.html'>关于今年工作总结的通知文件</a><span>2026-11-20</span></li></ul>";
+        assert_eq!(
+            future_ids(list, "2026-11-27"),
+            vec![(Some(2), "2027-03-01".to_string())]
+        );
+        // Deadlines in running text and in titles are not publication dates.
+        assert!(future_ids(
+            "<meta name='PubDate' content='2026-11-18'><p>请于2027年4月30日前完成申报。</p>\
+             <ul><li><a href='1.html'>关于2027年1月1日起实施新规定的通告</a><span>2026-11-18</span></li></ul>",
+            "2026-11-27"
+        )
+        .is_empty());
+        // Year-less dates take a year that is never in the future.
+        assert!(
+            future_ids(
+                "<ul><li><a href='1.html'>关于明年工作安排的通知文件</a><span>[12-30]</span></li>\
+             <li><a href='2.html'>关于今年工作总结的通知文件</a><span>[11-20]</span></li></ul>",
+                "2026-11-27"
+            )
+            .is_empty()
+        );
+    }
+}
