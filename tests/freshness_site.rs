@@ -758,3 +758,85 @@ fn unreachable_home_page_fails_the_availability_item() {
             .all(|(id, _)| !id.starts_with("freshness/"))
     );
 }
+
+/// Runs `(path, html)` pages as a remote site at `https://www.example.gov.cn/` through the
+/// pipeline's public functions (the first page is the start page), with freshness on.
+fn simulate(pages: &[(&str, &str)], as_of: &str) -> Value {
+    use govaudit::audit::{finish_site, process};
+    use govaudit::fetch::RawPage;
+    use govaudit::report::Report;
+    use govaudit::rules::{Engine, SiteInfo, SiteKind};
+    use govaudit::services::Services;
+    use url::Url;
+
+    let options = govaudit::AuditOptions {
+        only: vec!["freshness".into()],
+        freshness: govaudit::rules::freshness::FreshnessOptions {
+            as_of: Some(as_of.parse().expect("date")),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let engine = Engine::new(&options).expect("engine");
+    let root_url = Url::parse("https://www.example.gov.cn/").expect("url");
+    let start = root_url.join(pages[0].0).expect("url");
+    let info = SiteInfo {
+        index: 0,
+        root: root_url.to_string(),
+        root_url: root_url.clone(),
+        kind: SiteKind::Remote,
+        start_urls: vec![start],
+    };
+    let services = Services::offline();
+    let processed = pages
+        .iter()
+        .map(|(path, html)| {
+            let url = root_url.join(path).expect("url");
+            process(
+                &engine,
+                &options,
+                &info,
+                &services,
+                Ok(RawPage::from_html(url.clone(), html)),
+                (url, None),
+            )
+        })
+        .collect();
+    let mut report = Report::new(options.lang());
+    let site = finish_site(
+        &engine,
+        &options,
+        &info,
+        &services,
+        processed,
+        Vec::new(),
+        &mut report.pages,
+    );
+    report.sites.push(site);
+    report.recount();
+    let r = serde_json::to_value(&report).expect("json");
+    validate(&r);
+    r
+}
+
+#[test]
+fn undated_home_page_list_counts_under_the_home_page_item() {
+    let home = "<title>某某部门户网站</title><div class='list'><h2>要闻</h2><ul>\
+        <li><a href='/yaowen/1.htm'>国务院常务会议研究部署相关工作</a></li>\
+        <li><a href='/yaowen/2.htm'>关于进一步优化营商环境的若干措施</a></li>\
+        <li><a href='/yaowen/3.htm'>全国秋冬季安全生产工作会议召开</a></li></ul></div>";
+    let r = simulate(&[("", home)], "2026-11-27");
+    assert_eq!(
+        located(&r, "www.example.gov.cn"),
+        expect(&[("freshness/undated", "")])
+    );
+    assert_eq!(veto(&r, "homepage")["rules"]["freshness/undated"], 1);
+    assert_eq!(veto(&r, "columns")["rules"]["freshness/undated"], 0);
+    // No dated item and no level-2 page audited: the home page item cannot be judged.
+    assert_eq!(veto(&r, "homepage")["verdict"], "not_checked");
+    // The same list with dates is fine.
+    let dated = home.replace("</a></li>", "</a><span>2026-11-25</span></li>");
+    let r = simulate(&[("", &dated)], "2026-11-27");
+    assert!(located(&r, "www.example.gov.cn").is_empty());
+    assert_eq!(veto(&r, "homepage")["verdict"], "pass");
+}

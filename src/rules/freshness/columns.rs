@@ -162,11 +162,8 @@ fn breadcrumb(page: &Page) -> Option<String> {
             return false;
         }
         let by_attr = ["class", "id"].iter().any(|a| {
-            el.attr(a).is_some_and(|v| {
-                v.to_ascii_lowercase()
-                    .split(|c: char| c.is_whitespace() || c == '-' || c == '_')
-                    .any(|w| WORDS.contains(&w))
-            })
+            el.attr(a)
+                .is_some_and(|v| super::dates::has_word(&v, WORDS))
         });
         by_attr
             || CRUMB_LABEL.is_match(t)
@@ -225,7 +222,8 @@ fn blank_evidence(page: &Page, dates: &PageDates) -> Option<BlankEvidence> {
         if t.is_empty() || t.len() > 240 || el.is_hidden() || dates.in_chrome(el.id()) {
             continue;
         }
-        if BLANK.is_match(t) {
+        let maybe = t.contains('0') || t.contains("暂无") || t.contains("没有");
+        if maybe && BLANK.is_match(t) {
             best = Some(el);
         }
     }

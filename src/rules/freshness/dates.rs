@@ -654,18 +654,17 @@ fn is_chrome_element(el: &El<'_>) -> bool {
     }) {
         return true;
     }
-    for attr in ["class", "id"] {
-        if let Some(v) = el.attr(attr) {
-            let lower = v.to_ascii_lowercase();
-            if lower
-                .split(|c: char| c.is_whitespace() || c == '-' || c == '_')
-                .any(|w| CHROME_WORDS.contains(&w))
-            {
-                return true;
-            }
-        }
-    }
-    false
+    ["class", "id"]
+        .iter()
+        .any(|a| el.attr(a).is_some_and(|v| has_word(&v, CHROME_WORDS)))
+}
+
+/// Whether a `class`/`id` value has one of `words` (lower case) as a word, splitting at
+/// spaces, `-` and `_`, ignoring ASCII case.
+pub fn has_word(value: &str, words: &[&str]) -> bool {
+    value
+        .split(|c: char| c.is_whitespace() || c == '-' || c == '_')
+        .any(|w| !w.is_empty() && words.iter().any(|x| w.eq_ignore_ascii_case(x)))
 }
 
 fn chrome_table(page: &Page) -> Vec<bool> {
@@ -686,10 +685,8 @@ fn non_space_chars(s: &str) -> usize {
 /// Whether an `href` leads somewhere (not empty, `#…`, `javascript:` or `mailto:`).
 pub fn is_navigable_href(href: &str) -> bool {
     let h = href.trim();
-    !h.is_empty()
-        && !h.starts_with('#')
-        && !h.to_ascii_lowercase().starts_with("javascript:")
-        && !h.to_ascii_lowercase().starts_with("mailto:")
+    let scheme = |p: &str| h.get(..p.len()).is_some_and(|x| x.eq_ignore_ascii_case(p));
+    !h.is_empty() && !h.starts_with('#') && !scheme("javascript:") && !scheme("mailto:")
 }
 
 /// The end (exclusive) of an element's subtree in document order.

@@ -331,11 +331,16 @@ pub fn build(site: &SiteData<'_>, cx: &SiteCx<'_>, a: &SiteFreshness, s: &Settin
         rules,
     });
 
-    // 首页不更新.
-    let rules = counts_of(
+    // 首页不更新 (with the home page's own undated list).
+    let home_undated = findings
+        .iter()
+        .filter(|(p, f)| f.rule == "freshness/undated" && p.is_some() && *p == home_idx)
+        .count();
+    let mut rules = counts_of(
         &findings,
         &["freshness/homepage-stale", "freshness/homepage-aging"],
     );
+    rules.insert("freshness/undated".into(), home_undated);
     let h = &a.home;
     let limit = s.home_stale_days;
     let as_of = a.as_of;
@@ -414,7 +419,7 @@ pub fn build(site: &SiteData<'_>, cx: &SiteCx<'_>, a: &SiteFreshness, s: &Settin
     });
 
     // 栏目不更新.
-    let rules = counts_of(
+    let mut rules = counts_of(
         &findings,
         &[
             "freshness/column-stale",
@@ -424,6 +429,9 @@ pub fn build(site: &SiteData<'_>, cx: &SiteCx<'_>, a: &SiteFreshness, s: &Settin
             "freshness/undated",
         ],
     );
+    if let Some(n) = rules.get_mut("freshness/undated") {
+        *n -= home_undated.min(*n);
+    }
     let c = a.counts;
     let mut counts = BTreeMap::new();
     counts.insert(

@@ -33,8 +33,8 @@ pub struct FreshnessOptions {
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub as_of: Option<Date>,
 
-    /// Home page: error when its newest item is more than this many days old (国办秘函〔2019〕
-    /// 19号: 2 weeks) [default: 14]
+    /// Home page: error when its newest item is more than this many days old
+    /// (国办秘函〔2019〕19号: 2 weeks) [default: 14]
     #[arg(long, value_name = "DAYS")]
     pub home_stale_days: Option<u32>,
 
@@ -264,5 +264,73 @@ impl Collector for DatesCollector {
             serde_json::to_value(analysis).unwrap_or_default(),
         );
         facts
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::AuditOptions;
+
+    #[test]
+    fn defaults_follow_the_specification() {
+        let s = FreshnessOptions {
+            as_of: Some("2026-11-27".parse().expect("date")),
+            ..Default::default()
+        }
+        .settings();
+        assert_eq!((s.home_stale_days, s.home_warn_days), (14, 10));
+        assert_eq!(s.news_deadline, Period::Days(14));
+        assert_eq!(s.notice_deadline, Period::Months(6));
+        assert_eq!(s.plan_deadline, Period::Months(12));
+        assert_eq!(
+            (
+                s.stale_columns_veto,
+                s.long_stale_columns_veto,
+                s.blank_columns_veto,
+                s.blank_columns_warn
+            ),
+            (5, 10, 5, 3)
+        );
+        assert_eq!(s.latest().to_string(), "2026-11-28");
+        assert!(s.news_keywords.contains(&"工作动态".to_string()));
+        assert!(s.notice_keywords.contains(&"通知公告".to_string()));
+        assert_eq!(
+            s.plan_keywords,
+            vec!["人事任免".to_string(), "规划计划".to_string()]
+        );
+    }
+
+    #[test]
+    fn config_file_table() {
+        let o: AuditOptions = toml::from_str(
+            r#"
+[freshness]
+as-of = "2026-11-27"
+home-stale-days = 21
+news-deadline = "2w"
+notice-deadline = "6m"
+plan-deadline = 400
+news-keywords = ["工作动态", "要闻"]
+exempt-keywords = []
+blank-columns-warn = 2
+"#,
+        )
+        .expect("config parses");
+        let s = o.freshness.settings();
+        assert_eq!(s.as_of.to_string(), "2026-11-27");
+        assert_eq!(s.home_stale_days, 21);
+        assert_eq!(s.news_deadline, Period::Days(14));
+        assert_eq!(s.plan_deadline, Period::Days(400));
+        assert_eq!(s.news_keywords.len(), 2);
+        assert!(s.exempt_keywords.is_empty());
+        assert_eq!(s.blank_columns_warn, 2);
+        for bad in [
+            "[freshness]\nas-of = \"2026-02-30\"",
+            "[freshness]\nnews-deadline = \"2x\"",
+            "[freshness]\nunknown-key = 1",
+        ] {
+            assert!(toml::from_str::<AuditOptions>(bad).is_err(), "{bad}");
+        }
     }
 }
