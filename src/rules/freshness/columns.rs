@@ -688,8 +688,15 @@ pub fn analyse(site: &SiteData<'_>, s: &Settings) -> SiteFreshness {
         return empty(not_checked(Some(home.url.clone()), "not-a-home-page"));
     }
 
-    // Pages the home page links to (level 2), in page order.
-    let mut level2: BTreeSet<usize> = BTreeSet::new();
+    // Pages the home page links to (level 2), in page order; with the crawler, also every
+    // depth-1 page (reached from the home page through a frame or a redirect, say).
+    let mut level2: BTreeSet<usize> = site
+        .pages
+        .iter()
+        .enumerate()
+        .filter(|(i, p)| p.depth == 1 && *i != hi)
+        .map(|(i, _)| i)
+        .collect();
     for (target, t) in &site.links.targets {
         if t.sources.binary_search(&(hi as u32)).is_err() {
             continue;

@@ -555,7 +555,8 @@ impl ItemList {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PageKind {
-    /// An article: `ArticleTitle` meta, or a publication date and running text.
+    /// An article: an `ArticleTitle` meta, or a publication date with running text (100
+    /// characters in `<p>`) or without a list of 3 items.
     Article,
     /// A list page: a list of title links (dated or not) and no article.
     List,
