@@ -481,13 +481,21 @@ pub fn finish_site(
     }
     let mut findings = engine.aggregate(&mut pages, options.lang());
     let mut facts = Facts::new();
-    {
+    let on_pages = {
         let data = SiteData {
             info,
             pages: &pages,
             links: &links,
         };
-        engine.check_site(&data, options, services, &mut findings, &mut facts);
+        engine.check_site(&data, options, services, &mut findings, &mut facts)
+    };
+    for (i, f) in on_pages {
+        if let Some(p) = pages.get_mut(i) {
+            p.findings.push(f);
+            p.findings.sort_by(|a, b| {
+                (a.line.unwrap_or(u32::MAX), &a.rule).cmp(&(b.line.unwrap_or(u32::MAX), &b.rule))
+            });
+        }
     }
     let site = SiteReport {
         root: info.root.clone(),

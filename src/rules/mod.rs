@@ -46,7 +46,9 @@ pub trait Rule: Send + Sync {
     /// Checks one page. Report findings through `cx`.
     fn check_page(&self, _page: &Page, _cx: &mut PageCx<'_>) {}
 
-    /// Checks a site after all its pages were checked.
+    /// Checks a site after all its pages were checked. Page rules may implement it too, to
+    /// report findings about single pages that only the whole site can decide (whether a page
+    /// is a column depends on the home page's navigation) through [`SiteCx::report_on_page`].
     fn check_site(&self, _site: &SiteData<'_>, _cx: &mut SiteCx<'_>) {}
 }
 
@@ -328,6 +330,7 @@ pub struct SiteCx<'a> {
     severity: Severity,
     findings: &'a mut Vec<Finding>,
     facts: &'a mut Facts,
+    page_findings: &'a mut Vec<(usize, Finding)>,
 }
 
 impl SiteCx<'_> {
@@ -344,9 +347,24 @@ impl SiteCx<'_> {
         &mut self.findings[last]
     }
 
+    /// Reports a finding about one page of the site (`page` indexes [`SiteData::pages`]),
+    /// decided at the site stage: it is added to that page's findings in the report.
+    pub fn report_on_page(&mut self, page: usize, message: String) -> &mut Finding {
+        self.page_findings
+            .push((page, Finding::new(self.rule, self.severity, message)));
+        let last = self.page_findings.len() - 1;
+        &mut self.page_findings[last].1
+    }
+
     /// Site findings so far (earlier rules, and page findings aggregated per site).
     pub fn findings_so_far(&self) -> &[Finding] {
         self.findings
+    }
+
+    /// Page findings reported so far by site-stage rules through [`Self::report_on_page`]
+    /// (they join their pages after the site stage), with the page index.
+    pub fn page_findings_so_far(&self) -> &[(usize, Finding)] {
+        self.page_findings
     }
 
     /// Site facts so far.
@@ -639,8 +657,11 @@ impl Engine {
             .collect()
     }
 
-    /// Runs the site collectors and site rules. `findings` already holds the aggregated page
-    /// findings; site findings are appended.
+    /// Runs the site collectors and the site stage of every enabled rule. `findings` already
+    /// holds the aggregated page findings; site findings are appended. Returns the findings
+    /// that site-stage rules reported about single pages (page index into `site.pages`), for
+    /// the caller to add to those pages.
+    #[must_use]
     pub fn check_site(
         &self,
         site: &SiteData<'_>,
@@ -648,7 +669,7 @@ impl Engine {
         services: &Services,
         findings: &mut Vec<Finding>,
         facts: &mut Facts,
-    ) {
+    ) -> Vec<(usize, Finding)> {
         let lang = options.lang();
         let ccx = CollectCx {
             lang,
@@ -661,7 +682,10 @@ impl Engine {
                 merge_fact(facts, &k, v);
             }
         }
-        for r in self.rules.iter().filter(|r| r.scope == Scope::Site) {
+        let mut page_findings = Vec::new();
+        // Page rules run here too: most have nothing to do at the site stage (the default
+        // `check_site`), a few decide about single pages with the whole site in view.
+        for r in &self.rules {
             let mut cx = SiteCx {
                 lang,
                 options,
@@ -670,6 +694,7 @@ impl Engine {
                 severity: r.severity,
                 findings,
                 facts,
+                page_findings: &mut page_findings,
             };
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 r.rule.check_site(site, &mut cx);
@@ -678,6 +703,7 @@ impl Engine {
                 findings.push(crashed(r.rule.id(), &panic, lang));
             }
         }
+        page_findings
     }
 }
 
