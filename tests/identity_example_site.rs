@@ -145,9 +145,11 @@ fn configured_host_enables_the_domain_checks_which_pass() {
 fn site_inventory() {
     let r = audit(&[]);
     let s = &r["sites"][0]["identity"];
-    assert_eq!(s["pages"], 28);
+    let pages = &r["summary"]["pages"];
+    assert!(pages.as_u64().is_some_and(|n| n >= 28), "{pages}");
+    assert_eq!(&s["pages"], pages);
     assert_eq!(s["icp"]["value"], "粤ICP备05079694号");
-    assert_eq!(s["icp"]["pages"], 28);
+    assert_eq!(&s["icp"]["pages"], pages);
     assert_eq!(s["psb"]["value"], "粤公网安备 44078302000116号");
     assert_eq!(s["site_code"]["value"], "4407830003");
     assert_eq!(s["site_code"]["others"][0]["value"], "440783003");

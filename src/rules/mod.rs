@@ -331,12 +331,18 @@ pub struct SiteCx<'a> {
     findings: &'a mut Vec<Finding>,
     facts: &'a mut Facts,
     page_findings: &'a mut Vec<(usize, Finding)>,
+    enabled: &'a [&'static str],
 }
 
 impl SiteCx<'_> {
     /// The id of the rule being run.
     pub fn rule_id(&self) -> &'static str {
         self.rule
+    }
+
+    /// The ids of every rule enabled in this run (all families), in run order.
+    pub fn enabled_rules(&self) -> &[&'static str] {
+        self.enabled
     }
 
     /// Reports a site finding.
@@ -683,6 +689,7 @@ impl Engine {
             }
         }
         let mut page_findings = Vec::new();
+        let enabled = self.enabled_ids();
         // Page rules run here too: most have nothing to do at the site stage (the default
         // `check_site`), a few decide about single pages with the whole site in view.
         for r in &self.rules {
@@ -695,6 +702,7 @@ impl Engine {
                 findings,
                 facts,
                 page_findings: &mut page_findings,
+                enabled: &enabled,
             };
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 r.rule.check_site(site, &mut cx);

@@ -11,12 +11,11 @@
 //! A 功能设计 item (filing, identity, IPv6, accessibility, 关怀版, 繁体版, links) is keyed on
 //! rule-id prefixes (`filing/`; `identity/` and `consistency/`; `ipv6/`; `a11y/`; `elder/`;
 //! `traditional/`; `links/`). Its verdict: `fail` when a finding of those prefixes has
-//! severity error; else `pass` when there is any finding of those prefixes or any page or site
-//! fact named after the family (`filing`, `identity`, `consistency`, `ipv6`, `a11y`, `elder`,
-//! `traditional`, `links`); else `not_checked` (the family produced no findings and no facts:
-//! it did not run, or is disabled).
+//! severity error; else `pass` when at least one rule of those prefixes was enabled in the run
+//! and the family's site fact does not say it skipped the site (`ipv6.skipped` on a local
+//! folder); else `not_checked` (`checked: false`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -97,8 +96,8 @@ pub struct DesignItem {
     pub findings: SeverityCounts,
     /// Findings per rule id.
     pub rules: BTreeMap<String, usize>,
-    /// Whether the family recorded facts.
-    pub facts: bool,
+    /// Whether the family's rules ran on this site (at least one enabled, site not skipped).
+    pub checked: bool,
 }
 
 /// The `inspection` object of a site in the JSON report.
@@ -196,12 +195,12 @@ fn counts_of(findings: &[(Option<usize>, &Finding)], ids: &[&str]) -> BTreeMap<S
     m
 }
 
-/// The verdict of a 功能设计 item: `fail` with an error finding, `pass` with any other finding
-/// or with facts, `not_checked` with neither.
-pub fn design_verdict(findings: &SeverityCounts, facts: bool) -> Verdict {
+/// The verdict of a 功能设计 item: `fail` with an error finding, `pass` when its rules ran
+/// (`checked`) without an error, `not_checked` otherwise.
+pub fn design_verdict(findings: &SeverityCounts, checked: bool) -> Verdict {
     if findings.error > 0 {
         Verdict::Fail
-    } else if findings.warning + findings.notice > 0 || facts {
+    } else if checked {
         Verdict::Pass
     } else {
         Verdict::NotChecked
@@ -521,16 +520,9 @@ pub fn build(site: &SiteData<'_>, cx: &SiteCx<'_>, a: &SiteFreshness, s: &Settin
         rules: BTreeMap::new(),
     });
 
-    // 功能设计.
-    let mut fact_keys: HashMap<&str, bool> = HashMap::new();
-    for p in site.pages {
-        for k in p.facts.keys() {
-            fact_keys.insert(k.as_str(), true);
-        }
-    }
-    for k in cx.facts().keys() {
-        fact_keys.insert(k.as_str(), true);
-    }
+    // 功能设计: an item is judged when at least one of its rules ran in this audit and the
+    // family did not record that it skipped the site (IPv6 on a local folder, say).
+    let enabled = cx.enabled_rules();
     let design = DESIGN
         .iter()
         .map(|d| {
@@ -542,11 +534,16 @@ pub fn build(site: &SiteData<'_>, cx: &SiteCx<'_>, a: &SiteFreshness, s: &Settin
                     *rules.entry(f.rule.clone()).or_insert(0) += 1;
                 }
             }
-            let facts = d
-                .prefixes
+            let ran = enabled
                 .iter()
-                .any(|p| fact_keys.contains_key(p.trim_end_matches('/')));
-            let verdict = design_verdict(&counts, facts);
+                .any(|id| d.prefixes.iter().any(|p| id.starts_with(p)));
+            let skipped = d.prefixes.iter().any(|p| {
+                cx.facts()
+                    .get(p.trim_end_matches('/'))
+                    .is_some_and(|v| v.get("skipped").is_some_and(|s| !s.is_null()))
+            });
+            let checked = ran && !skipped;
+            let verdict = design_verdict(&counts, checked);
             DesignItem {
                 id: d.id.into(),
                 title: lang.pick(d.zh, d.en).into(),
@@ -554,7 +551,7 @@ pub fn build(site: &SiteData<'_>, cx: &SiteCx<'_>, a: &SiteFreshness, s: &Settin
                 prefixes: d.prefixes.iter().map(|p| (*p).to_string()).collect(),
                 findings: counts,
                 rules,
-                facts,
+                checked,
             }
         })
         .collect();
@@ -736,7 +733,7 @@ mod tests {
             warning: 2,
             ..SeverityCounts::default()
         };
-        assert_eq!(design_verdict(&warn, false), Verdict::Pass);
+        assert_eq!(design_verdict(&warn, true), Verdict::Pass);
         let err = SeverityCounts {
             error: 1,
             notice: 3,
