@@ -17,6 +17,7 @@ pub mod links;
 pub mod page;
 pub mod security;
 pub mod traditional;
+pub mod versions;
 
 use std::collections::BTreeMap;
 use std::collections::HashMap;
@@ -46,7 +47,9 @@ pub trait Rule: Send + Sync {
     /// Checks one page. Report findings through `cx`.
     fn check_page(&self, _page: &Page, _cx: &mut PageCx<'_>) {}
 
-    /// Checks a site after all its pages were checked.
+    /// Checks a site after all its pages were checked. Page-scope rules may implement it too,
+    /// to check a page the site stage fetches itself rather than one that was audited (the
+    /// 繁体版 page a home-page entry points to); they report site findings with `url` set.
     fn check_site(&self, _site: &SiteData<'_>, _cx: &mut SiteCx<'_>) {}
 }
 
@@ -656,7 +659,8 @@ impl Engine {
                 merge_fact(facts, &k, v);
             }
         }
-        for r in self.rules.iter().filter(|r| r.scope == Scope::Site) {
+        // Every rule: site rules, and page rules that check pages fetched in the site stage.
+        for r in &self.rules {
             let mut cx = SiteCx {
                 lang,
                 options,
