@@ -34,35 +34,35 @@ use crate::tr;
 pub struct ElderOptions {
     /// Smallest base font size of a 关怀版 page, in CSS px (D8 附件1 1.2.3: ≥18, secondary)
     /// [default: 18]
-    #[arg(long = "elder-min-font-size", value_name = "PX")]
+    #[arg(id = "elder-min-font-size", long = "elder-min-font-size", value_name = "PX")]
     pub min_font_size: Option<f64>,
 
     /// Smallest line height of a 关怀版 page, as a multiple of the font size (D8 附件2 §1.2: 1.3,
     /// the APP figure; web figure unconfirmed) [default: 1.3]
-    #[arg(long = "elder-min-line-height", value_name = "RATIO")]
+    #[arg(id = "elder-min-line-height", long = "elder-min-line-height", value_name = "RATIO")]
     pub min_line_height: Option<f64>,
 
     /// Smallest contrast ratio of normal text on a 关怀版 page [default: 4.5]
-    #[arg(long = "elder-min-contrast", value_name = "RATIO")]
+    #[arg(id = "elder-min-contrast", long = "elder-min-contrast", value_name = "RATIO")]
     pub min_contrast: Option<f64>,
 
     /// Smallest contrast ratio of large text (≥ 18pt, or 14pt bold) on a 关怀版 page [default: 3]
-    #[arg(long = "elder-min-contrast-large", value_name = "RATIO")]
+    #[arg(id = "elder-min-contrast-large", long = "elder-min-contrast-large", value_name = "RATIO")]
     pub min_contrast_large: Option<f64>,
 
     /// Advertising host: scripts, frames and images from it (or its subdomains) are ads
     /// (repeatable; replaces the built-in list, see docs/versions.md)
-    #[arg(long = "elder-ad-host", value_name = "HOST")]
+    #[arg(id = "elder-ad-host", long = "elder-ad-host", value_name = "HOST")]
     pub ad_hosts: Vec<String>,
 
     /// Button text that counts as an induced button (repeatable; replaces the default:
     /// 下载APP, 立即下载, 扫码下载, 立即购买, 立即支付)
-    #[arg(long = "elder-induced-text", value_name = "TEXT")]
+    #[arg(id = "elder-induced-text", long = "elder-induced-text", value_name = "TEXT")]
     pub induced_texts: Vec<String>,
 
     /// Extra link or button text recognised as a 关怀版 entry, in addition to 关怀版, 长辈版,
     /// 长者助手… (repeatable)
-    #[arg(long = "elder-entry-label", value_name = "TEXT")]
+    #[arg(id = "elder-entry-label", long = "elder-entry-label", value_name = "TEXT")]
     pub entry_labels: Vec<String>,
 }
 

@@ -30,25 +30,25 @@ use crate::tr;
 pub struct TraditionalOptions {
     /// Highest share (0–1) of simplified-only characters among the convertible characters of a
     /// 繁体版 page before traditional/not-converted fires [default: 0.01]
-    #[arg(long = "traditional-max-simplified-ratio", value_name = "RATIO")]
+    #[arg(id = "traditional-max-simplified-ratio", long = "traditional-max-simplified-ratio", value_name = "RATIO")]
     pub max_simplified_ratio: Option<f64>,
 
     /// Fewest convertible (simplified-only plus traditional-only) characters a 繁体版 page needs
-    /// for the ratio test [default: 20]
-    #[arg(long = "traditional-min-chars", value_name = "N")]
+    /// for the ratio test [default: 10]
+    #[arg(id = "traditional-min-chars", long = "traditional-min-chars", value_name = "N")]
     pub min_chars: Option<usize>,
 
     /// Path that marks a big5 gateway page (repeatable; replaces the default) [default: /gate/big5/]
-    #[arg(long = "traditional-gateway-path", value_name = "PATH")]
+    #[arg(id = "traditional-gateway-path", long = "traditional-gateway-path", value_name = "PATH")]
     pub gateway_paths: Vec<String>,
 
     /// Host prefix that marks a big5 gateway host (repeatable; replaces the default) [default: big5.]
-    #[arg(long = "traditional-gateway-host", value_name = "PREFIX")]
+    #[arg(id = "traditional-gateway-host", long = "traditional-gateway-host", value_name = "PREFIX")]
     pub gateway_hosts: Vec<String>,
 
     /// Extra link or button text recognised as a 繁体版 entry, in addition to 繁体版, 繁體, BIG5…
     /// (repeatable)
-    #[arg(long = "traditional-entry-label", value_name = "TEXT")]
+    #[arg(id = "traditional-entry-label", long = "traditional-entry-label", value_name = "TEXT")]
     pub entry_labels: Vec<String>,
 }
 
@@ -63,7 +63,7 @@ impl TraditionalOptions {
 
     /// The smallest sample for the ratio test.
     pub fn min_chars(&self) -> usize {
-        self.min_chars.unwrap_or(20)
+        self.min_chars.unwrap_or(10)
     }
 
     /// Gateway paths, lower case, with leading and trailing `/`.
