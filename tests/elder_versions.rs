@@ -84,7 +84,8 @@ fn separate_elder_page_that_404s() {
 
 #[test]
 fn separate_elder_page_that_is_not_elder_friendly() {
-    let css = "/* 关怀版样式 */ body { font: 14px/1.2 \"Microsoft YaHei\", sans-serif; color: #333; }";
+    let css =
+        "/* 关怀版样式 */ body { font: 14px/1.2 \"Microsoft YaHei\", sans-serif; color: #333; }";
     let server = serve_elder_page(Response::html(fixture("elder_unfriendly.html")), Some(css));
     let report = audit(&server.url("/"), &["--lang", "en"]);
     assert_eq!(
@@ -105,7 +106,10 @@ fn separate_elder_page_that_is_not_elder_friendly() {
             .is_some_and(|m| m.contains("font: 14px/1.2") && m.contains("elder.css")),
         "{fs}"
     );
-    assert_eq!(finding(&report, "elder/line-height")["data"]["line_height"], 1.2);
+    assert_eq!(
+        finding(&report, "elder/line-height")["data"]["line_height"],
+        1.2
+    );
     let c = finding(&report, "elder/contrast");
     assert!(c["data"]["ratio"].as_f64().is_some_and(|r| r < 2.5), "{c}");
     // Thresholds are settings.
@@ -132,7 +136,10 @@ fn toolbar_mode_page_with_a_floating_ad() {
     let report = audit(&server.url("/"), &[]);
     assert_eq!(rule_ids(&report), vec!["elder/ads-or-popups"]);
     // A page finding: the elder version is the page itself.
-    let page_findings = report["pages"][0]["findings"].as_array().cloned().unwrap_or_default();
+    let page_findings = report["pages"][0]["findings"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     assert_eq!(page_findings.len(), 1);
     assert_eq!(page_findings[0]["selector"], "div#float_ad");
     let id = identity(&report);
@@ -213,6 +220,9 @@ fn offline_audit_reports_what_it_could_not_verify() {
     assert_eq!(all[0]["severity"], "notice");
     assert_eq!(all[0]["data"]["needs_review"], true);
     let v = versions(&report);
-    assert!(v["not_verified"]["traditional/target-broken"].is_string(), "{v}");
+    assert!(
+        v["not_verified"]["traditional/target-broken"].is_string(),
+        "{v}"
+    );
     assert_eq!(v["traditional"]["mechanism"], "gateway");
 }

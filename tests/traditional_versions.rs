@@ -18,7 +18,11 @@ const GATEWAY: &str = "/gate/big5/www.yunting.gov.cn/index.html";
 fn serve_home_with_gateway(gateway: Response) -> TestServer {
     Site::new()
         .page("/", fixture("home.html"))
-        .page_bytes("/dist/aria.js", "application/javascript", fixture("aria.js"))
+        .page_bytes(
+            "/dist/aria.js",
+            "application/javascript",
+            fixture("aria.js"),
+        )
         .response(GATEWAY, gateway)
         .serve()
 }
@@ -103,13 +107,20 @@ fn converted_gateway_with_zh_cn_and_no_charset() {
         rule_ids(&report),
         vec!["traditional/charset-missing", "traditional/lang"]
     );
-    assert_eq!(finding(&report, "traditional/lang")["data"]["lang"], "zh-CN");
+    assert_eq!(
+        finding(&report, "traditional/lang")["data"]["lang"],
+        "zh-CN"
+    );
 }
 
 fn serve_js_converter(ch: Option<&str>) -> TestServer {
     let site = Site::new()
         .page("/", fixture("home_js_converter.html"))
-        .page_bytes("/dist/aria.js", "application/javascript", fixture("aria.js"));
+        .page_bytes(
+            "/dist/aria.js",
+            "application/javascript",
+            fixture("aria.js"),
+        );
     let site = match ch {
         Some(body) => site.page_bytes("/js/ch.js", "application/javascript", body.to_string()),
         None => site,
@@ -166,7 +177,11 @@ fn converter_defined_inline_passes() {
     );
     let server = Site::new()
         .page("/", page)
-        .page_bytes("/dist/aria.js", "application/javascript", fixture("aria.js"))
+        .page_bytes(
+            "/dist/aria.js",
+            "application/javascript",
+            fixture("aria.js"),
+        )
         .serve();
     let report = audit(&server.url("/"), &[]);
     assert_eq!(rule_ids(&report), Vec::<String>::new());
@@ -202,13 +217,24 @@ fn example_site_versions() {
     let mut got: Vec<(String, String)> = Vec::new();
     for p in report["pages"].as_array().into_iter().flatten() {
         let path = p["path"].as_str().unwrap_or("");
-        let rel = path.split("examples/site/").nth(1).unwrap_or(path).to_string();
+        let rel = path
+            .split("examples/site/")
+            .nth(1)
+            .unwrap_or(path)
+            .to_string();
         for f in p["findings"].as_array().into_iter().flatten() {
             got.push((rel.clone(), f["rule"].as_str().unwrap_or("").to_string()));
         }
     }
-    for f in report["sites"][0]["findings"].as_array().into_iter().flatten() {
-        got.push(("(site)".into(), f["rule"].as_str().unwrap_or("").to_string()));
+    for f in report["sites"][0]["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        got.push((
+            "(site)".into(),
+            f["rule"].as_str().unwrap_or("").to_string(),
+        ));
     }
     got.sort();
     let want: Vec<(String, String)> = [

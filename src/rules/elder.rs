@@ -34,20 +34,36 @@ use crate::tr;
 pub struct ElderOptions {
     /// Smallest base font size of a 关怀版 page, in CSS px (D8 附件1 1.2.3: ≥18, secondary)
     /// [default: 18]
-    #[arg(id = "elder-min-font-size", long = "elder-min-font-size", value_name = "PX")]
+    #[arg(
+        id = "elder-min-font-size",
+        long = "elder-min-font-size",
+        value_name = "PX"
+    )]
     pub min_font_size: Option<f64>,
 
     /// Smallest line height of a 关怀版 page, as a multiple of the font size (D8 附件2 §1.2: 1.3,
     /// the APP figure; web figure unconfirmed) [default: 1.3]
-    #[arg(id = "elder-min-line-height", long = "elder-min-line-height", value_name = "RATIO")]
+    #[arg(
+        id = "elder-min-line-height",
+        long = "elder-min-line-height",
+        value_name = "RATIO"
+    )]
     pub min_line_height: Option<f64>,
 
     /// Smallest contrast ratio of normal text on a 关怀版 page [default: 4.5]
-    #[arg(id = "elder-min-contrast", long = "elder-min-contrast", value_name = "RATIO")]
+    #[arg(
+        id = "elder-min-contrast",
+        long = "elder-min-contrast",
+        value_name = "RATIO"
+    )]
     pub min_contrast: Option<f64>,
 
     /// Smallest contrast ratio of large text (≥ 18pt, or 14pt bold) on a 关怀版 page [default: 3]
-    #[arg(id = "elder-min-contrast-large", long = "elder-min-contrast-large", value_name = "RATIO")]
+    #[arg(
+        id = "elder-min-contrast-large",
+        long = "elder-min-contrast-large",
+        value_name = "RATIO"
+    )]
     pub min_contrast_large: Option<f64>,
 
     /// Advertising host: scripts, frames and images from it (or its subdomains) are ads
@@ -57,12 +73,20 @@ pub struct ElderOptions {
 
     /// Button text that counts as an induced button (repeatable; replaces the default:
     /// 下载APP, 立即下载, 扫码下载, 立即购买, 立即支付)
-    #[arg(id = "elder-induced-text", long = "elder-induced-text", value_name = "TEXT")]
+    #[arg(
+        id = "elder-induced-text",
+        long = "elder-induced-text",
+        value_name = "TEXT"
+    )]
     pub induced_texts: Vec<String>,
 
     /// Extra link or button text recognised as a 关怀版 entry, in addition to 关怀版, 长辈版,
     /// 长者助手… (repeatable)
-    #[arg(id = "elder-entry-label", long = "elder-entry-label", value_name = "TEXT")]
+    #[arg(
+        id = "elder-entry-label",
+        long = "elder-entry-label",
+        value_name = "TEXT"
+    )]
     pub entry_labels: Vec<String>,
 }
 
@@ -294,10 +318,13 @@ impl Rule for EntryBroken {
         if entry.is_url() {
             let Some(url) = entry.target() else { return };
             match site::fetch(cx.services, &url, cx.lang) {
-                site::Fetch::Ok(raw) => cx.set_fact(
-                    "versions",
-                    serde_json::json!({ "elder": { "target": { "url": url.as_str(), "status": raw.status } } }),
-                ),
+                site::Fetch::Ok(f) => {
+                    let status = f.as_ref().as_ref().ok().and_then(|r| r.status);
+                    cx.set_fact(
+                        "versions",
+                        serde_json::json!({ "elder": { "target": { "url": url.as_str(), "status": status } } }),
+                    );
+                }
                 site::Fetch::Broken(why, status) => {
                     cx.set_fact(
                         "versions",
@@ -428,8 +455,9 @@ static MOVING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)style\.(?:left|top|pixelleft|pixeltop)\s*=|\.css\(\s*\{?\s*['\x22]?(?:left|top)|\.animate\(|offsetleft|offsettop|moveto\(")
         .expect("static regex")
 });
-static TIMER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"setInterval|setTimeout|requestAnimationFrame").expect("static regex"));
+static TIMER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"setInterval|setTimeout|requestAnimationFrame").expect("static regex")
+});
 static FLOAT_LIB: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?i)new\s+(?:AdMove|FloatAd|Float|PiaoFu|floatAd)\s*\(\s*['"]#?([\w-]+)['"]"#)
         .expect("static regex")
@@ -439,8 +467,10 @@ static ID_REF: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 static CLOSE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:关闭|關閉|关 闭|×|✕|✖|x|close|关闭广告|关闭窗口|不再显示|隐藏)$|关闭|close")
-        .expect("static regex")
+    Regex::new(
+        r"(?i)^(?:关闭|關閉|关 闭|×|✕|✖|x|close|关闭广告|关闭窗口|不再显示|隐藏)$|关闭|close",
+    )
+    .expect("static regex")
 });
 static CLOSE_CODE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?i)close|hide|remove|display\s*=\s*['"]?none|visibility|fadeout|slideup|\.style\.display"#)
@@ -470,20 +500,28 @@ fn has_close_control(el: &El<'_>) -> bool {
     let check = |e: &El<'_>| {
         labels(e).iter().any(|l| CLOSE_LABEL.is_match(l.trim()))
             || e.attr("onclick").is_some_and(|c| CLOSE_CODE.is_match(&c))
-            || e
-                .attr("class")
+            || e.attr("class")
                 .is_some_and(|c| c.to_ascii_lowercase().contains("close"))
-            || e
-                .attr("id")
+            || e.attr("id")
                 .is_some_and(|c| c.to_ascii_lowercase().contains("close"))
     };
     el.descendants().any(|d| check(&d))
 }
 
-/// Code positions that run when the page loads: outside any named function, and not inside a
-/// callback bound to a user event (`onclick = function…`, `addEventListener('click', …)`,
-/// `$(…).click(function…)`). A brace scanner over code without strings and comments.
-fn runs_at_load(code: &str, pos: usize) -> bool {
+/// The (at most 80 bytes of) code before `i`, starting at a character boundary.
+fn code_before(code: &str, i: usize) -> &str {
+    let mut start = i.saturating_sub(80);
+    while start < i && !code.is_char_boundary(start) {
+        start += 1;
+    }
+    code.get(start..i).unwrap_or("")
+}
+
+/// Whether code at each of `positions` (byte offsets, ascending) runs when the page loads:
+/// outside any named function, and not inside a callback bound to a user event
+/// (`onclick = function…`, `addEventListener('click', …)`, `$(…).click(function…)`). One pass
+/// of a brace scanner that skips strings and comments.
+fn runs_at_load(code: &str, positions: &[usize]) -> Vec<bool> {
     #[derive(Clone, Copy, PartialEq)]
     enum Frame {
         Block,
@@ -491,11 +529,22 @@ fn runs_at_load(code: &str, pos: usize) -> bool {
         Anonymous,
         UserEvent,
     }
+    let at_load = |stack: &[Frame]| {
+        !stack
+            .iter()
+            .any(|f| matches!(f, Frame::Named | Frame::UserEvent))
+    };
     let bytes = code.as_bytes();
+    let mut out = Vec::with_capacity(positions.len());
+    let mut next = 0;
     let mut stack: Vec<Frame> = Vec::new();
     let mut pending: Option<Frame> = None;
     let mut i = 0;
-    while i < bytes.len() && i < pos {
+    while i < bytes.len() && next < positions.len() {
+        while next < positions.len() && positions[next] <= i {
+            out.push(at_load(&stack));
+            next += 1;
+        }
         let b = bytes[i];
         match b {
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
@@ -505,7 +554,10 @@ fn runs_at_load(code: &str, pos: usize) -> bool {
                 continue;
             }
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                i = code[i + 2..].find("*/").map_or(bytes.len(), |j| i + 2 + j + 2);
+                i = code
+                    .get(i + 2..)
+                    .and_then(|r| r.find("*/"))
+                    .map_or(bytes.len(), |j| i + 2 + j + 2);
                 continue;
             }
             b'"' | b'\'' | b'`' => {
@@ -520,28 +572,35 @@ fn runs_at_load(code: &str, pos: usize) -> bool {
                 i += 1;
                 continue;
             }
-            b'f' if code[i..].starts_with("function")
+            b'f' if bytes[i..].starts_with(b"function")
                 && (i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_')) =>
             {
-                let after = code[i + 8..].trim_start();
-                let named = after.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_' || c == '$');
-                let start = i.saturating_sub(80);
-                let before = &code[start..i];
-                let before = before.get(..).unwrap_or("");
-                pending = Some(if named && !before.trim_end().ends_with('=') && !before.trim_end().ends_with(':') {
-                    Frame::Named
-                } else if USER_EVENT.is_match(before.trim_end()) || USER_EVENT.is_match(before) {
-                    Frame::UserEvent
-                } else {
-                    Frame::Anonymous
-                });
+                let after = code.get(i + 8..).unwrap_or("").trim_start();
+                let named =
+                    after.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_' || c == '$');
+                let before = code_before(code, i).trim_end();
+                pending = Some(
+                    if named && !before.ends_with('=') && !before.ends_with(':') {
+                        Frame::Named
+                    } else if USER_EVENT.is_match(before) {
+                        Frame::UserEvent
+                    } else {
+                        Frame::Anonymous
+                    },
+                );
                 i += 8;
                 continue;
             }
             b'=' if bytes.get(i + 1) == Some(&b'>') => {
-                let start = i.saturating_sub(80);
-                let before = &code[start..i];
-                pending = Some(if USER_EVENT.is_match(before.trim_end_matches(|c: char| c != '(' && c != ',' ).trim_end()) {
+                // Strip the arrow function's parameters: `(a, b) =>` or `a =>`.
+                let mut before = code_before(code, i).trim_end();
+                if let Some(rest) = before.strip_suffix(')') {
+                    before = rest.rfind('(').map_or(rest, |k| &rest[..k]);
+                } else {
+                    before = before
+                        .trim_end_matches(|c: char| c.is_alphanumeric() || c == '_' || c == '$');
+                }
+                pending = Some(if USER_EVENT.is_match(before.trim_end()) {
                     Frame::UserEvent
                 } else {
                     Frame::Anonymous
@@ -558,9 +617,18 @@ fn runs_at_load(code: &str, pos: usize) -> bool {
         }
         i += 1;
     }
-    !stack
-        .iter()
-        .any(|f| matches!(f, Frame::Named | Frame::UserEvent))
+    while out.len() < positions.len() {
+        out.push(at_load(&stack));
+    }
+    out
+}
+
+/// The first of `positions` whose code runs at load.
+fn first_at_load(code: &str, positions: &[usize]) -> Option<usize> {
+    runs_at_load(code, positions)
+        .into_iter()
+        .position(|b| b)
+        .map(|k| positions[k])
 }
 
 /// `elder/ads-or-popups`: ad scripts, frames and images; floating windows (飘窗) and pop-up
@@ -603,12 +671,21 @@ pub fn check_ads_or_popups(page: &Page, cx: &CheckCx<'_>) -> Vec<Hit> {
         }
     }
     // Ads: inline scripts that load ads.
-    let inline: Vec<(El<'_>, String)> = inline_scripts(page).map(|s| (s, s.text_content())).collect();
+    let inline: Vec<(El<'_>, String)> = inline_scripts(page)
+        .map(|s| (s, s.text_content()))
+        .collect();
     for (el, text) in &inline {
         let lower = text.to_ascii_lowercase();
-        if let Some(ad) = ad_hosts.iter().find(|h| lower.contains(h.as_str())).cloned().or_else(|| {
-            lower.contains("adsbygoogle").then(|| "googlesyndication.com".to_string())
-        }) {
+        if let Some(ad) = ad_hosts
+            .iter()
+            .find(|h| lower.contains(h.as_str()))
+            .cloned()
+            .or_else(|| {
+                lower
+                    .contains("adsbygoogle")
+                    .then(|| "googlesyndication.com".to_string())
+            })
+        {
             hits.push(
                 Hit::at(
                     el,
@@ -663,7 +740,10 @@ pub fn check_ads_or_popups(page: &Page, cx: &CheckCx<'_>) -> Vec<Hit> {
         let pos = position_of(&el);
         let positioned = matches!(pos.as_deref(), Some("fixed" | "absolute"));
         let named = FLOAT_NAME.is_match(&id) || FLOAT_NAME.is_match(&class);
-        let candidate = moving || (positioned && named && (any_moving || float_script || pos.as_deref() == Some("fixed")));
+        let candidate = moving
+            || (positioned
+                && named
+                && (any_moving || float_script || pos.as_deref() == Some("fixed")));
         if !candidate || reported.iter().any(|r| page.el(*r).contains(&el)) {
             continue;
         }
@@ -710,11 +790,8 @@ pub fn check_ads_or_popups(page: &Page, cx: &CheckCx<'_>) -> Vec<Hit> {
         }
     }
     for (el, text) in &inline {
-        if let Some((p, _)) = text
-            .match_indices("window.open(")
-            .find(|(p, _)| runs_at_load(text, *p))
-        {
-            let _ = p;
+        let opens: Vec<usize> = text.match_indices("window.open(").map(|(p, _)| p).collect();
+        if first_at_load(text, &opens).is_some() {
             hits.push(
                 Hit::at(
                     el,
@@ -727,9 +804,10 @@ pub fn check_ads_or_popups(page: &Page, cx: &CheckCx<'_>) -> Vec<Hit> {
                 .with("kind", "popup"),
             );
         }
-        if let Some(m) = TIMED_REDIRECT
-            .find_iter(text)
-            .find(|m| runs_at_load(text, m.start()))
+        let redirects: Vec<regex::Match<'_>> = TIMED_REDIRECT.find_iter(text).collect();
+        let starts: Vec<usize> = redirects.iter().map(regex::Match::start).collect();
+        if let Some(m) =
+            first_at_load(text, &starts).and_then(|p| redirects.iter().find(|m| m.start() == p))
         {
             hits.push(
                 Hit::at(
@@ -937,6 +1015,9 @@ pub fn check_line_height(page: &Page, cx: &CheckCx<'_>) -> Vec<Hit> {
     vec![h]
 }
 
+/// How far up inline styles are looked for (bounds the work on deeply nested pages).
+const MAX_ANCESTORS: usize = 64;
+
 fn inline_decl(el: &El<'_>, props: &[&str]) -> Option<String> {
     let style = el.attr("style")?;
     crate::dom::parse_inline_style(&style)
@@ -949,7 +1030,10 @@ fn inline_decl(el: &El<'_>, props: &[&str]) -> Option<String> {
 /// The background colour behind an element from inline styles: its own or the nearest
 /// ancestor's; `None` when unknown (no inline background, or an image or gradient).
 fn inline_background(el: &El<'_>) -> Option<(css::Rgb, String)> {
-    for e in std::iter::once(*el).chain(el.ancestors()) {
+    for e in std::iter::once(*el)
+        .chain(el.ancestors())
+        .take(MAX_ANCESTORS)
+    {
         if let Some(v) = inline_decl(&e, &["background-color", "background"]) {
             let lower = v.to_ascii_lowercase();
             if lower.contains("url(") || lower.contains("gradient") {
@@ -985,7 +1069,10 @@ pub fn check_contrast(page: &Page, cx: &CheckCx<'_>) -> Vec<Hit> {
         };
         let mut size_px = 16.0;
         let mut bold = false;
-        for e in std::iter::once(el).chain(el.ancestors()) {
+        for e in std::iter::once(el)
+            .chain(el.ancestors())
+            .take(MAX_ANCESTORS)
+        {
             if let Some(v) = inline_decl(&e, &["font-size"])
                 && let Some(px) = css::length_px(&v, 16.0, 16.0)
             {
@@ -993,7 +1080,10 @@ pub fn check_contrast(page: &Page, cx: &CheckCx<'_>) -> Vec<Hit> {
                 break;
             }
         }
-        for e in std::iter::once(el).chain(el.ancestors()) {
+        for e in std::iter::once(el)
+            .chain(el.ancestors())
+            .take(MAX_ANCESTORS)
+        {
             if let Some(w) = inline_decl(&e, &["font-weight"]) {
                 let w = w.to_ascii_lowercase();
                 bold = w == "bold" || w == "bolder" || w.parse::<u32>().is_ok_and(|n| n >= 700);
@@ -1036,11 +1126,14 @@ static CAPTCHA_SRC: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 static CAPTCHA_ATTR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)captcha|yzm|验证码|checkcode|validatecode|vcode|verify_?code|verify-?img|code_?img")
-        .expect("static regex")
+    Regex::new(
+        r"(?i)captcha|yzm|验证码|checkcode|validatecode|vcode|verify_?code|verify-?img|code_?img",
+    )
+    .expect("static regex")
 });
-static AUDIO_ALT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)语音|音频|audio|朗读|听取|播放验证码").expect("static regex"));
+static AUDIO_ALT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)语音|音频|audio|朗读|听取|播放验证码").expect("static regex")
+});
 
 /// `elder/captcha-no-alternative`: a CAPTCHA image with no non-visual (audio) alternative.
 pub fn check_captcha(page: &Page, cx: &CheckCx<'_>) -> Vec<Hit> {
@@ -1134,6 +1227,10 @@ mod tests {
         assert_eq!(check(check_ads_or_popups, refresh).len(), 1);
         let instant = r#"<meta http-equiv="refresh" content="0; url=/index.html">"#;
         assert!(check(check_ads_or_popups, instant).is_empty());
+        let arrow_click = "<script>var tip='中文提示中文提示中文提示中文提示中文提示中文提示中文提示中文提示中文提示';\
+            btn.addEventListener('click', () => { window.open('/x'); });\
+            $('#d').on('click', e => { window.open('/y'); });</script>";
+        assert!(check(check_ads_or_popups, arrow_click).is_empty());
         let timed = "<script>setTimeout(function(){ location.href='/old.html'; }, 3000);</script>";
         assert_eq!(check(check_ads_or_popups, timed).len(), 1);
     }
@@ -1156,7 +1253,11 @@ mod tests {
             .is_empty()
         );
         assert_eq!(
-            check(check_induced_buttons, "<a href='/app'>立即下载 APP</a><p>立即下载</p>").len(),
+            check(
+                check_induced_buttons,
+                "<a href='/app'>立即下载 APP</a><p>立即下载</p>"
+            )
+            .len(),
             1
         );
         assert_eq!(

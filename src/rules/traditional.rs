@@ -30,25 +30,45 @@ use crate::tr;
 pub struct TraditionalOptions {
     /// Highest share (0–1) of simplified-only characters among the convertible characters of a
     /// 繁体版 page before traditional/not-converted fires [default: 0.01]
-    #[arg(id = "traditional-max-simplified-ratio", long = "traditional-max-simplified-ratio", value_name = "RATIO")]
+    #[arg(
+        id = "traditional-max-simplified-ratio",
+        long = "traditional-max-simplified-ratio",
+        value_name = "RATIO"
+    )]
     pub max_simplified_ratio: Option<f64>,
 
     /// Fewest convertible (simplified-only plus traditional-only) characters a 繁体版 page needs
     /// for the ratio test [default: 10]
-    #[arg(id = "traditional-min-chars", long = "traditional-min-chars", value_name = "N")]
+    #[arg(
+        id = "traditional-min-chars",
+        long = "traditional-min-chars",
+        value_name = "N"
+    )]
     pub min_chars: Option<usize>,
 
     /// Path that marks a big5 gateway page (repeatable; replaces the default) [default: /gate/big5/]
-    #[arg(id = "traditional-gateway-path", long = "traditional-gateway-path", value_name = "PATH")]
+    #[arg(
+        id = "traditional-gateway-path",
+        long = "traditional-gateway-path",
+        value_name = "PATH"
+    )]
     pub gateway_paths: Vec<String>,
 
     /// Host prefix that marks a big5 gateway host (repeatable; replaces the default) [default: big5.]
-    #[arg(id = "traditional-gateway-host", long = "traditional-gateway-host", value_name = "PREFIX")]
+    #[arg(
+        id = "traditional-gateway-host",
+        long = "traditional-gateway-host",
+        value_name = "PREFIX"
+    )]
     pub gateway_hosts: Vec<String>,
 
     /// Extra link or button text recognised as a 繁体版 entry, in addition to 繁体版, 繁體, BIG5…
     /// (repeatable)
-    #[arg(id = "traditional-entry-label", long = "traditional-entry-label", value_name = "TEXT")]
+    #[arg(
+        id = "traditional-entry-label",
+        long = "traditional-entry-label",
+        value_name = "TEXT"
+    )]
     pub entry_labels: Vec<String>,
 }
 
@@ -256,7 +276,11 @@ pub fn check_links_leave(page: &Page, cx: &CheckCx<'_>) -> Vec<Hit> {
         }
         let Some(u) = l.url.as_ref() else { continue };
         let el = page.el(l.element);
-        if el.is_hidden() || labels(&el).iter().any(|x| entry::label_is_simplified_switch(x)) {
+        if el.is_hidden()
+            || labels(&el)
+                .iter()
+                .any(|x| entry::label_is_simplified_switch(x))
+        {
             continue;
         }
         let u = cx.site.local_target(u);
@@ -422,11 +446,13 @@ impl Rule for TargetBroken {
             return;
         }
         let Some(url) = entry.target() else { return };
-        match site::fetch(cx.services, &url, cx.lang) {
-            site::Fetch::Ok(raw) => {
+        let fetched = site::fetch(cx.services, &url, cx.lang);
+        match fetched {
+            site::Fetch::Ok(_) => {
+                let Some(raw) = fetched.page() else { return };
                 let mut target = serde_json::json!({ "url": url.as_str(), "status": raw.status });
                 if raw.is_html() {
-                    let page = Page::build(&raw);
+                    let page = Page::build(raw);
                     let c = hanzi::count(page.visible_text());
                     target["simplified"] = c.simplified.into();
                     target["traditional"] = c.traditional.into();
@@ -525,7 +551,10 @@ mod tests {
             .collect();
         assert_eq!(got, vec!["traditional/charset-missing"]);
         // Not a gateway page: none of the page checks apply.
-        assert_eq!(run(&simplified, "https://www.x.gov.cn/index.html"), Vec::<String>::new());
+        assert_eq!(
+            run(&simplified, "https://www.x.gov.cn/index.html"),
+            Vec::<String>::new()
+        );
     }
 
     #[test]

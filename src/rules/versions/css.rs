@@ -104,7 +104,12 @@ pub fn parse_rules(css: &str) -> Vec<StyleRule> {
         if !prelude.starts_with('@') {
             let selectors = prelude
                 .split(',')
-                .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" ").to_ascii_lowercase())
+                .map(|s| {
+                    s.split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                        .to_ascii_lowercase()
+                })
                 .filter(|s| !s.is_empty())
                 .collect();
             rules.push(StyleRule {
@@ -224,13 +229,10 @@ fn pick(list: &[Collected]) -> Option<&Collected> {
 pub fn stylesheets(page: &Page, cx: &CheckCx<'_>) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for el in page.elements_named_any(&["style", "link"]) {
-        if el
-            .attr("media")
-            .is_some_and(|m| {
-                let m = m.to_ascii_lowercase();
-                !(m.contains("screen") || m.contains("all") || m.trim().is_empty())
-            })
-        {
+        if el.attr("media").is_some_and(|m| {
+            let m = m.to_ascii_lowercase();
+            !(m.contains("screen") || m.contains("all") || m.trim().is_empty())
+        }) {
             continue;
         }
         if el.name() == "style" {
@@ -245,7 +247,9 @@ pub fn stylesheets(page: &Page, cx: &CheckCx<'_>) -> Vec<(String, String)> {
         if !is_sheet {
             continue;
         }
-        let Some(href) = el.attr("href") else { continue };
+        let Some(href) = el.attr("href") else {
+            continue;
+        };
         let Some(url) = page.resolve(&href) else {
             continue;
         };
@@ -313,7 +317,10 @@ pub fn base_typography(page: &Page, cx: &CheckCx<'_>) -> Typography {
         (page.body(), Target::Body),
     ] {
         if let Some(style) = el.and_then(|e| e.attr_trimmed("style")) {
-            let source = format!("<{} style>", if t == Target::Html { "html" } else { "body" });
+            let source = format!(
+                "<{} style>",
+                if t == Target::Html { "html" } else { "body" }
+            );
             for d in parse_decls(&style) {
                 add(t, &d, &source);
             }
@@ -326,7 +333,11 @@ pub fn base_typography(page: &Page, cx: &CheckCx<'_>) -> Typography {
     let body_size = pick(&sizes[1]).or_else(|| pick(&sizes[0]));
     let body_px = match body_size {
         Some(c) => {
-            let parent = if pick(&sizes[1]).is_some() { root_px } else { 16.0 };
+            let parent = if pick(&sizes[1]).is_some() {
+                root_px
+            } else {
+                16.0
+            };
             match length_px(&c.value, parent, root_px) {
                 Some(px) => {
                     typo.font_size = Some(Stated {
@@ -417,7 +428,12 @@ pub fn parse_color(v: &str) -> Option<Rgb> {
             .collect::<Option<_>>()?;
         let (r, g, b, a) = match digits.len() {
             3 => (digits[0] * 17, digits[1] * 17, digits[2] * 17, 255),
-            4 => (digits[0] * 17, digits[1] * 17, digits[2] * 17, digits[3] * 17),
+            4 => (
+                digits[0] * 17,
+                digits[1] * 17,
+                digits[2] * 17,
+                digits[3] * 17,
+            ),
             6 => (
                 digits[0] * 16 + digits[1],
                 digits[2] * 16 + digits[3],

@@ -349,10 +349,8 @@ pub struct Call {
 }
 
 static CALL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r#"([A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)\s*\(\s*(?:'([^']*)'|"([^"]*)")?"#,
-    )
-    .expect("static regex")
+    Regex::new(r#"([A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)\s*\(\s*(?:'([^']*)'|"([^"]*)")?"#)
+        .expect("static regex")
 });
 
 static HANDLER_URL: LazyLock<Regex> = LazyLock::new(|| {
@@ -399,7 +397,10 @@ pub fn calls(code: &str) -> Vec<Call> {
             if NOISE.contains(&name.as_str()) {
                 return None;
             }
-            let arg = c.get(2).or_else(|| c.get(3)).map(|m| m.as_str().to_string());
+            let arg = c
+                .get(2)
+                .or_else(|| c.get(3))
+                .map(|m| m.as_str().to_string());
             Some(Call { name, arg })
         })
         .collect()
@@ -614,7 +615,10 @@ impl Scan<'_> {
             if url_ref.is_none()
                 && let Some(c) = HANDLER_URL.captures(&code)
             {
-                url_ref = c.get(1).or_else(|| c.get(2)).map(|m| m.as_str().to_string());
+                url_ref = c
+                    .get(1)
+                    .or_else(|| c.get(2))
+                    .map(|m| m.as_str().to_string());
             }
             let url = url_ref.as_deref().and_then(|r| {
                 let base = doc.base_url();
@@ -633,10 +637,7 @@ impl Scan<'_> {
             let element = from_script.is_none().then(|| el.id());
 
             // 繁体版
-            let trad_label = label_of(
-                Version::Traditional,
-                &self.options.traditional.entry_labels,
-            );
+            let trad_label = label_of(Version::Traditional, &self.options.traditional.entry_labels);
             let conv_call = calls
                 .iter()
                 .find(|c| fp.converter_for_call(&c.name, c.arg.as_deref()).is_some());
@@ -668,7 +669,9 @@ impl Scan<'_> {
                     from_script: from_script.is_some(),
                     strength: 0,
                 };
-                let toolbar_call = calls.iter().find(|c| fp.toolbar_for_call(&c.name).is_some());
+                let toolbar_call = calls
+                    .iter()
+                    .find(|c| fp.toolbar_for_call(&c.name).is_some());
                 if let Some(c) = conv_call {
                     e.function = Some(c.name.clone());
                     e.argument = c.arg.clone();
@@ -702,11 +705,9 @@ impl Scan<'_> {
 
             // 关怀版
             let elder_label = label_of(Version::Elder, &self.options.elder.entry_labels);
-            let elder_call = calls.iter().find(|c| {
-                fp.toolbar
-                    .iter()
-                    .any(|t| t.elder_calls.iter().any(|x| *x == c.name))
-            });
+            let elder_call = calls
+                .iter()
+                .find(|c| fp.toolbar.iter().any(|t| t.elder_calls.contains(&c.name)));
             if elder_label.is_some() || elder_call.is_some() {
                 let text = elder_label
                     .or_else(|| label_list.first().cloned())
@@ -724,8 +725,11 @@ impl Scan<'_> {
                     from_script: from_script.is_some(),
                     strength: 0,
                 };
-                let toolbar_call =
-                    elder_call.or_else(|| calls.iter().find(|c| fp.toolbar_for_call(&c.name).is_some()));
+                let toolbar_call = elder_call.or_else(|| {
+                    calls
+                        .iter()
+                        .find(|c| fp.toolbar_for_call(&c.name).is_some())
+                });
                 if let Some(c) = toolbar_call {
                     e.mechanism = Mechanism::Toolbar;
                     e.function = Some(c.name.clone());
@@ -766,7 +770,10 @@ pub fn inline_scripts<'p>(page: &'p Page) -> impl Iterator<Item = El<'p>> + 'p {
         !s.has_attr("src")
             && s.attr("type").is_none_or(|t| {
                 let t = t.trim().to_ascii_lowercase();
-                t.is_empty() || t.contains("javascript") || t == "module" || t.contains("ecmascript")
+                t.is_empty()
+                    || t.contains("javascript")
+                    || t == "module"
+                    || t.contains("ecmascript")
             })
     })
 }
@@ -900,7 +907,13 @@ mod tests {
             assert!(!label_names(no, t, &[]), "{no}");
         }
         let e = Version::Elder;
-        for yes in ["关怀版", "关怀版（长辈版）", "长者助手", "适老化", "老年模式"] {
+        for yes in [
+            "关怀版",
+            "关怀版（长辈版）",
+            "长者助手",
+            "适老化",
+            "老年模式",
+        ] {
             assert!(label_names(yes, e, &[]), "{yes}");
         }
         for no in [
@@ -931,7 +944,10 @@ mod tests {
                 arg: Some("t".into())
             }]
         );
-        assert_eq!(calls("aria . oldFixedStart ();")[0].name, "aria.oldFixedStart");
+        assert_eq!(
+            calls("aria . oldFixedStart ();")[0].name,
+            "aria.oldFixedStart"
+        );
     }
 
     #[test]
@@ -989,11 +1005,20 @@ mod tests {
         assert_eq!(el.mechanism, Mechanism::Toolbar);
         assert_eq!(el.toolbar.as_deref(), Some("aria.js"));
         assert!(matches!(el.script, Some(ScriptRef::Url(_))));
-        let e = detect_html(r#"<a href="/elder/index.html">长辈版</a>"#, "https://x.gov.cn/");
+        let e = detect_html(
+            r#"<a href="/elder/index.html">长辈版</a>"#,
+            "https://x.gov.cn/",
+        );
         assert_eq!(e.elder.map(|x| x.mechanism), Some(Mechanism::Page));
-        let e = detect_html(r#"<a href="https://lhb.x.gov.cn/">关怀版</a>"#, "https://x.gov.cn/");
+        let e = detect_html(
+            r#"<a href="https://lhb.x.gov.cn/">关怀版</a>"#,
+            "https://x.gov.cn/",
+        );
         assert_eq!(e.elder.map(|x| x.mechanism), Some(Mechanism::Host));
-        let e = detect_html(r#"<span onclick="doElder('elder')"><img src=i.png></span>"#, "https://x.gov.cn/");
+        let e = detect_html(
+            r#"<span onclick="doElder('elder')"><img src=i.png></span>"#,
+            "https://x.gov.cn/",
+        );
         assert_eq!(e.elder.map(|x| x.mechanism), Some(Mechanism::Toolbar));
     }
 

@@ -109,7 +109,11 @@ impl Count {
 
     /// The most frequent simplified-only characters, as a string (`这发网`).
     pub fn sample(&self, n: usize) -> String {
-        self.simplified_chars.iter().take(n).map(|(c, _)| *c).collect()
+        self.simplified_chars
+            .iter()
+            .take(n)
+            .map(|(c, _)| *c)
+            .collect()
     }
 }
 

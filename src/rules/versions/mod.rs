@@ -107,13 +107,15 @@ impl Fingerprints {
     /// The converter a call belongs to, when the call switches to traditional.
     pub fn converter_for_call(&self, name: &str, arg: Option<&str>) -> Option<&Converter> {
         self.converter.iter().find(|c| {
-            c.to_traditional.iter().any(|spec| match spec.split_once('(') {
-                Some((n, rest)) => {
-                    let want = rest.trim_end_matches(')').trim_matches(['\'', '"']);
-                    n == name && arg.is_some_and(|a| a.eq_ignore_ascii_case(want))
-                }
-                None => spec == name,
-            })
+            c.to_traditional
+                .iter()
+                .any(|spec| match spec.split_once('(') {
+                    Some((n, rest)) => {
+                        let want = rest.trim_end_matches(')').trim_matches(['\'', '"']);
+                        n == name && arg.is_some_and(|a| a.eq_ignore_ascii_case(want))
+                    }
+                    None => spec == name,
+                })
         })
     }
 
@@ -392,7 +394,20 @@ impl super::Rule for ContentRule {
             services: cx.services,
             site: cx.site,
         };
-        let hits = (self.check)(page, &ccx);
+        let mut hits = (self.check)(page, &ccx);
+        if self.scope == PageScope::ElderMode
+            && let Some(e) = entries(page, cx.options, cx.site).elder.as_ref()
+        {
+            let how = e.mechanism.label(cx.lang);
+            for h in &mut hits {
+                h.message = crate::tr!(
+                    cx.lang,
+                    "{}（本页的关怀版是页面自身的{how}）",
+                    "{} (this page's elder-care version is the page itself, in {how})",
+                    h.message
+                );
+            }
+        }
         emit_page(cx, hits);
     }
 
@@ -420,13 +435,14 @@ impl super::Rule for ContentRule {
         }
         // A target that does not answer is reported by elder/entry-broken and
         // traditional/target-broken.
-        let site::Fetch::Ok(raw) = site::fetch(cx.services, &url, cx.lang) else {
+        let fetched = site::fetch(cx.services, &url, cx.lang);
+        let Some(raw) = fetched.page() else {
             return;
         };
         if !raw.is_html() {
             return;
         }
-        let page = Page::build(&raw);
+        let page = Page::build(raw);
         let ccx = CheckCx {
             lang: cx.lang,
             options: cx.options,
@@ -454,7 +470,15 @@ pub fn record_entry(
         && let (Some(obj), Ok(serde_json::Value::Object(fact))) =
             (value.as_object_mut(), serde_json::to_value(e))
     {
-        for key in ["mechanism", "url", "function", "script", "text", "toolbar", "argument"] {
+        for key in [
+            "mechanism",
+            "url",
+            "function",
+            "script",
+            "text",
+            "toolbar",
+            "argument",
+        ] {
             if let Some(x) = fact.get(key)
                 && !x.is_null()
             {
@@ -511,10 +535,16 @@ pub fn terminal_section(report: &crate::report::Report, site: usize, lang: Lang)
     let v = report.sites.get(site)?.facts.get("versions")?;
     let mut out = String::new();
     for version in [Version::Elder, Version::Traditional] {
-        let Some(x) = v.get(version.key()) else { continue };
+        let Some(x) = v.get(version.key()) else {
+            continue;
+        };
         let name = version.name(lang);
         if x.get("entry").and_then(serde_json::Value::as_bool) != Some(true) {
-            out.push_str(&crate::tr!(lang, "{name}：首页未找到入口\n", "{name}: no entry on the home page\n"));
+            out.push_str(&crate::tr!(
+                lang,
+                "{name}：首页未找到入口\n",
+                "{name}: no entry on the home page\n"
+            ));
             continue;
         }
         let mech = x
@@ -534,12 +564,22 @@ pub fn terminal_section(report: &crate::report::Report, site: usize, lang: Lang)
             line.push_str(&format!(" {d}"));
         }
         if let Some(t) = x.get("target") {
-            match (t.get("status").and_then(serde_json::Value::as_u64), t.get("error")) {
+            match (
+                t.get("status").and_then(serde_json::Value::as_u64),
+                t.get("error"),
+            ) {
                 (_, Some(err)) if !err.is_null() => {
-                    line.push_str(&crate::tr!(lang, "（无法访问：{}）", " (does not answer: {})", err.as_str().unwrap_or("")));
+                    line.push_str(&crate::tr!(
+                        lang,
+                        "（无法访问：{}）",
+                        " (does not answer: {})",
+                        err.as_str().unwrap_or("")
+                    ));
                 }
                 (Some(s), _) => {
-                    let ratio = t.get("simplified_ratio").and_then(serde_json::Value::as_f64);
+                    let ratio = t
+                        .get("simplified_ratio")
+                        .and_then(serde_json::Value::as_f64);
                     match ratio {
                         Some(r) => line.push_str(&crate::tr!(
                             lang,
@@ -556,7 +596,9 @@ pub fn terminal_section(report: &crate::report::Report, site: usize, lang: Lang)
         if let Some(d) = x.get("function_defined") {
             match d.as_bool() {
                 Some(true) => line.push_str(lang.pick("（函数已定义）", " (function defined)")),
-                Some(false) => line.push_str(lang.pick("（函数不可用）", " (function unavailable)")),
+                Some(false) => {
+                    line.push_str(lang.pick("（函数不可用）", " (function unavailable)"))
+                }
                 None => {}
             }
         }
@@ -564,7 +606,10 @@ pub fn terminal_section(report: &crate::report::Report, site: usize, lang: Lang)
         out.push('\n');
     }
     if let Some(nv) = v.get("not_verified").and_then(serde_json::Value::as_object) {
-        out.push_str(lang.pick("未核实（静态检查无法判断）：\n", "Not verified (a static audit cannot tell):\n"));
+        out.push_str(lang.pick(
+            "未核实（静态检查无法判断）：\n",
+            "Not verified (a static audit cannot tell):\n",
+        ));
         for (rule, why) in nv {
             out.push_str(&format!("  {rule}: {}\n", why.as_str().unwrap_or("")));
         }
@@ -577,11 +622,37 @@ mod tests {
     use super::*;
 
     #[test]
+    fn rules_match_their_catalog_entries() {
+        let catalog = crate::catalog::Catalog::embedded();
+        let mut ids = Vec::new();
+        for fam in [super::super::elder::family(), super::super::traditional::family()] {
+            for r in fam.rules {
+                let e = catalog
+                    .get(r.id())
+                    .unwrap_or_else(|| panic!("{} has no catalog entry", r.id()));
+                assert_eq!(e.scope, r.scope(), "{}", r.id());
+                ids.push(r.id().to_string());
+            }
+        }
+        let mut in_catalog: Vec<String> = catalog
+            .entries()
+            .iter()
+            .filter(|e| matches!(e.family(), "elder" | "traditional"))
+            .map(|e| e.id.clone())
+            .collect();
+        ids.sort();
+        in_catalog.sort();
+        assert_eq!(ids, in_catalog);
+        assert_eq!(ids.len(), 17);
+    }
+
+    #[test]
     fn fingerprints_parse_and_resolve() {
         let fp = fingerprints();
         assert!(fp.converter.len() >= 3);
         assert_eq!(
-            fp.converter_for_call("zh_tran", Some("t")).map(|c| c.name.as_str()),
+            fp.converter_for_call("zh_tran", Some("t"))
+                .map(|c| c.name.as_str()),
             Some("zh_tran")
         );
         assert!(fp.converter_for_call("zh_tran", Some("s")).is_none());

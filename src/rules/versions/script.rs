@@ -69,15 +69,11 @@ pub fn defines(code: &str, name: &str) -> bool {
         }
         let prev = bytes.get(b.wrapping_sub(1)).copied().unwrap_or(b' ');
         match bytes.get(i) {
-            Some(b'=') => {
-                if !matches!(bytes.get(i + 1), Some(b'=') | Some(b'>')) {
-                    return true;
-                }
+            Some(b'=') if !matches!(bytes.get(i + 1), Some(b'=') | Some(b'>')) => {
+                return true;
             }
-            Some(b':') => {
-                if bytes.get(i + 1) != Some(&b':') && prev != b'?' {
-                    return true;
-                }
+            Some(b':') if bytes.get(i + 1) != Some(&b':') && prev != b'?' => {
+                return true;
             }
             Some(b'(') if !quoted && before != b'.' => {
                 // method shorthand: name(params) {
@@ -397,19 +393,47 @@ mod tests {
         let other_u = Url::from_file_path(&other).expect("url");
         let missing_u = Url::from_file_path(dir.path().join("missing.js")).expect("url");
         assert_eq!(
-            verify(&s, "StranBody", false, None, &[other_u.clone(), good_u.clone()], Lang::En),
+            verify(
+                &s,
+                "StranBody",
+                false,
+                None,
+                &[other_u.clone(), good_u.clone()],
+                Lang::En
+            ),
             Verdict::Defined(good_u.to_string())
         );
         assert_eq!(
-            verify(&s, "StranBody", false, None, &[other_u.clone()], Lang::En),
+            verify(
+                &s,
+                "StranBody",
+                false,
+                None,
+                std::slice::from_ref(&other_u),
+                Lang::En
+            ),
             Verdict::NotDefined { loaded: 1 }
         );
         assert!(matches!(
-            verify(&s, "StranBody", false, Some(&missing_u), &[other_u.clone()], Lang::En),
+            verify(
+                &s,
+                "StranBody",
+                false,
+                Some(&missing_u),
+                std::slice::from_ref(&other_u),
+                Lang::En
+            ),
             Verdict::ScriptFailed { .. }
         ));
         assert!(matches!(
-            verify(&s, "StranBody", false, None, &[other_u, missing_u], Lang::En),
+            verify(
+                &s,
+                "StranBody",
+                false,
+                None,
+                &[other_u, missing_u],
+                Lang::En
+            ),
             Verdict::NotDefinedSomeFailed { .. }
         ));
     }

@@ -4,11 +4,13 @@
 use url::Url;
 
 use super::{EntryFact, Version};
+use std::sync::Arc;
+
 use crate::fetch::RawPage;
 use crate::i18n::Lang;
 use crate::report::PageReport;
 use crate::rules::SiteData;
-use crate::services::Services;
+use crate::services::{Fetched, Services};
 use crate::tr;
 
 /// The page whose entries count for the site: the home page (see [`SiteData::home`]) when it
@@ -46,7 +48,10 @@ pub fn entry_of(page: &PageReport, v: Version) -> Option<EntryFact> {
 
 /// The home page's entry of a version: `(home page, entry or None)`; `None` when no page was
 /// read.
-pub fn home_entry<'a>(site: &SiteData<'a>, v: Version) -> Option<(&'a PageReport, Option<EntryFact>)> {
+pub fn home_entry<'a>(
+    site: &SiteData<'a>,
+    v: Version,
+) -> Option<(&'a PageReport, Option<EntryFact>)> {
     let h = home(site)?;
     Some((h, entry_of(h, v)))
 }
@@ -62,8 +67,8 @@ pub fn audited<'a>(site: &SiteData<'a>, url: &Url) -> Option<&'a PageReport> {
 /// The outcome of fetching a target.
 #[derive(Debug, Clone)]
 pub enum Fetch {
-    /// Answered 2xx.
-    Ok(RawPage),
+    /// Answered 2xx (the shared, cached result; always `Ok` inside).
+    Ok(Fetched),
     /// Answered otherwise, or failed: the reason (`HTTP 404`, a connection error, a missing
     /// file), and the status when there was one.
     Broken(String, Option<u16>),
@@ -71,14 +76,25 @@ pub enum Fetch {
     Offline,
 }
 
+impl Fetch {
+    /// The page, when it answered 2xx.
+    pub fn page(&self) -> Option<&RawPage> {
+        match self {
+            Fetch::Ok(f) => f.as_ref().as_ref().ok(),
+            _ => None,
+        }
+    }
+}
+
 /// Fetches a target (once per run: [`Services`] caches it).
 pub fn fetch(services: &Services, url: &Url, lang: Lang) -> Fetch {
     if url.scheme() != "file" && !services.network() {
         return Fetch::Offline;
     }
-    match &*services.fetch(url) {
+    let fetched = services.fetch(url);
+    match &*fetched {
         Ok(raw) => match raw.status {
-            Some(s) if (200..300).contains(&s) => Fetch::Ok(raw.clone()),
+            Some(s) if (200..300).contains(&s) => Fetch::Ok(Arc::clone(&fetched)),
             Some(s) => Fetch::Broken(format!("HTTP {s}"), Some(s)),
             None => Fetch::Broken(tr!(lang, "无状态码", "no status"), None),
         },
