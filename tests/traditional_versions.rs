@@ -264,3 +264,38 @@ fn example_site_versions() {
         .unwrap_or_default();
     assert_eq!(gate["version"], "traditional");
 }
+
+#[test]
+fn big5_encoded_gateway_is_decoded_and_passes() {
+    let page = fixture("gateway_converted.html")
+        .replace("<meta charset=\"utf-8\">", "<meta charset=\"big5\">");
+    let (bytes, _, unmappable) = encoding_rs::BIG5.encode(&page);
+    assert!(!unmappable, "fixture must be Big5-encodable");
+    let server = serve_home_with_gateway(Response::html_with_charset(bytes.into_owned(), "big5"));
+    let report = audit(&server.url("/"), &[]);
+    assert_eq!(rule_ids(&report), Vec::<String>::new());
+    let target = &versions(&report)["traditional"]["target"];
+    assert_eq!(target["encoding"], "Big5");
+    assert_eq!(target["simplified"], 0);
+}
+
+#[test]
+fn separate_traditional_page() {
+    // Not a gateway: a page of its own. Its text and lang are checked; links-leave needs a
+    // gateway path and does not apply.
+    let home = fixture("home.html").replace(GATEWAY, "/ft/index.html");
+    let serve = |body: String| {
+        Site::new()
+            .page("/", home.clone())
+            .page_bytes("/dist/aria.js", "application/javascript", fixture("aria.js"))
+            .page("/ft/index.html", body)
+            .serve()
+    };
+    let server = serve(fixture("gateway_converted.html"));
+    let report = audit(&server.url("/"), &[]);
+    assert_eq!(rule_ids(&report), Vec::<String>::new());
+    assert_eq!(identity(&report)["traditional"]["mechanism"], "page");
+    let server = serve(fixture("gateway_simplified.html"));
+    let report = audit(&server.url("/"), &[]);
+    assert_eq!(rule_ids(&report), vec!["traditional/not-converted"]);
+}

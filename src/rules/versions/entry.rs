@@ -650,7 +650,12 @@ impl Scan<'_> {
             let simplified = label_list.iter().any(|l| label_is_simplified_switch(l));
             let trad_fingerprint = conv_call.is_some()
                 || (conv_id && !simplified)
-                || (gateway_url.is_some() && !self.is_gateway_page && !simplified);
+                // An icon link into a gateway (a labelled one matched above; a headline
+                // linking into a gateway mirror is no entry).
+                || (gateway_url.is_some()
+                    && !self.is_gateway_page
+                    && !simplified
+                    && el.visible_text().is_empty());
             if trad_label.is_some() || trad_fingerprint {
                 let text = trad_label
                     .clone()
@@ -1024,6 +1029,20 @@ mod tests {
 
     #[test]
     fn script_written_entries() {
+        let e = detect_html(
+            r#"<a href="http://big5.x.gov.cn/gate/big5/x.gov.cn/news/1.html">县政府召开常务会议</a>"#,
+            "https://x.gov.cn/",
+        );
+        assert!(e.traditional.is_none(), "a headline into a gateway mirror");
+        let e = detect_html(
+            r#"<a href="http://big5.x.gov.cn/gate/big5/x.gov.cn/"><img src="ft.gif"></a>"#,
+            "https://x.gov.cn/",
+        );
+        assert_eq!(
+            e.traditional.map(|t| t.mechanism),
+            Some(Mechanism::Gateway),
+            "an icon link into the gateway"
+        );
         let e = detect_html(
             r#"<script>document.write('<a href="http://big5.www.mee.gov.cn/gate/big5/www.mee.gov.cn/" title="繁体版">繁</a>');</script>"#,
             "https://www.mee.gov.cn/",
