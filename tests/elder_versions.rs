@@ -226,3 +226,36 @@ fn offline_audit_reports_what_it_could_not_verify() {
     );
     assert_eq!(v["traditional"]["mechanism"], "gateway");
 }
+
+#[test]
+fn local_folder_with_a_separate_elder_page() {
+    // `elder/` stands for `elder/index.html`, as a web server would serve it; the page is
+    // audited as one of the folder's pages and also checked as the 关怀版 in the site stage.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let home = fixture("home_elder_page.html")
+        .replace("/elder/index.html", "elder/")
+        .replace(
+            "<a href=\"/gate/big5/www.yunting.gov.cn/index.html\">繁體</a>",
+            "",
+        );
+    std::fs::write(dir.path().join("index.html"), home).expect("write");
+    std::fs::create_dir(dir.path().join("elder")).expect("mkdir");
+    std::fs::write(
+        dir.path().join("elder/index.html"),
+        fixture("elder_float.html"),
+    )
+    .expect("write");
+    let report = audit(&dir.path().display().to_string(), &[]);
+    assert_eq!(
+        rule_ids(&report),
+        vec!["elder/ads-or-popups", "traditional/entry-missing"]
+    );
+    let f = finding(&report, "elder/ads-or-popups");
+    assert!(
+        f["url"]
+            .as_str()
+            .is_some_and(|u| u.ends_with("/elder/index.html")),
+        "{f}"
+    );
+    assert_eq!(versions(&report)["elder"]["mechanism"], "page");
+}

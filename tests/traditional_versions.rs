@@ -287,7 +287,11 @@ fn separate_traditional_page() {
     let serve = |body: String| {
         Site::new()
             .page("/", home.clone())
-            .page_bytes("/dist/aria.js", "application/javascript", fixture("aria.js"))
+            .page_bytes(
+                "/dist/aria.js",
+                "application/javascript",
+                fixture("aria.js"),
+            )
             .page("/ft/index.html", body)
             .serve()
     };

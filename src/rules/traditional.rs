@@ -270,23 +270,28 @@ pub fn check_links_leave(page: &Page, cx: &CheckCx<'_>) -> Vec<Hit> {
         return Vec::new();
     };
     let mut leaving: Vec<(crate::page::ElementId, String)> = Vec::new();
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     for l in page.links() {
         if l.kind != LinkKind::Anchor || l.raw.starts_with('#') {
             continue;
         }
         let Some(u) = l.url.as_ref() else { continue };
         let el = page.el(l.element);
-        if el.is_hidden()
-            || labels(&el)
-                .iter()
-                .any(|x| entry::label_is_simplified_switch(x))
-        {
+        if el.is_hidden() {
             continue;
         }
         let u = cx.site.local_target(u);
-        if gw.leaves(&u) && !leaving.iter().any(|(_, s)| *s == u.as_str()) {
-            leaving.push((l.element, u.to_string()));
+        if !gw.leaves(&u) || seen.contains(u.as_str()) {
+            continue;
         }
+        if labels(&el)
+            .iter()
+            .any(|x| entry::label_is_simplified_switch(x))
+        {
+            continue;
+        }
+        seen.insert(u.to_string());
+        leaving.push((l.element, u.to_string()));
     }
     let Some((first, _)) = leaving.first() else {
         return Vec::new();

@@ -281,7 +281,7 @@ fn tokens(label: &str) -> Vec<String> {
 
 /// Whether a label names the version (some token is, as a whole, a version name).
 pub fn label_names(label: &str, v: Version, extra: &[String]) -> bool {
-    if label.is_empty() {
+    if label.is_empty() || (extra.is_empty() && !may_name(label, v)) {
         return false;
     }
     let re = match v {
@@ -296,9 +296,21 @@ pub fn label_names(label: &str, v: Version, extra: &[String]) -> bool {
     })
 }
 
+/// A cheap pre-test: every version name contains one of these characters (before NFKC,
+/// full-width `Ｂ` included), so labels without any cannot match.
+fn may_name(label: &str, v: Version) -> bool {
+    label.chars().any(|c| match v {
+        Version::Traditional => matches!(c, '繁' | '体' | '體' | 'b' | 'B' | 'ｂ' | 'Ｂ'),
+        Version::Elder => matches!(
+            c,
+            '关' | '關' | '长' | '長' | '适' | '適' | '老' | '亲' | '親'
+        ),
+    })
+}
+
 /// Whether a label is a "back to simplified" switch (`简体版`, `簡體`).
 pub fn label_is_simplified_switch(label: &str) -> bool {
-    tokens(label).iter().any(|t| SIMPLIFIED_LABEL.is_match(t))
+    label.contains(['简', '簡']) && tokens(label).iter().any(|t| SIMPLIFIED_LABEL.is_match(t))
 }
 
 /// The label sources of an element: text, `title`, `aria-label`, `value`/`alt` of inputs, and
@@ -545,6 +557,32 @@ pub fn normalise_script_url(u: &Url, site: &SiteInfo) -> Option<Url> {
     }
 }
 
+/// A local folder URL (`file:///site/elder/`) stands for its index page, as a web server
+/// would serve it: the first of `index.html`, `index.htm`, `index.shtml`, `default.html`,
+/// `default.htm` that exists.
+fn local_index(url: Url) -> Url {
+    if url.scheme() != "file" || !url.path().ends_with('/') {
+        return url;
+    }
+    let Ok(dir) = url.to_file_path() else {
+        return url;
+    };
+    for name in [
+        "index.html",
+        "index.htm",
+        "index.shtml",
+        "default.html",
+        "default.htm",
+    ] {
+        if dir.join(name).is_file()
+            && let Ok(u) = url.join(name)
+        {
+            return u;
+        }
+    }
+    url
+}
+
 struct Scan<'a> {
     options: &'a AuditOptions,
     site: &'a SiteInfo,
@@ -621,9 +659,10 @@ impl Scan<'_> {
                     .map(|m| m.as_str().to_string());
             }
             let url = url_ref.as_deref().and_then(|r| {
-                let base = doc.base_url();
-                let u = base.join(r).ok()?;
-                matches!(u.scheme(), "http" | "https" | "file").then(|| self.site.local_target(&u))
+                let mut u = doc.base_url().join(r).ok()?;
+                u.set_fragment(None);
+                matches!(u.scheme(), "http" | "https" | "file")
+                    .then(|| local_index(self.site.local_target(&u)))
             });
             let calls = calls(&code);
             let label_list = labels(&el);

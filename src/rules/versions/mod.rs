@@ -625,7 +625,10 @@ mod tests {
     fn rules_match_their_catalog_entries() {
         let catalog = crate::catalog::Catalog::embedded();
         let mut ids = Vec::new();
-        for fam in [super::super::elder::family(), super::super::traditional::family()] {
+        for fam in [
+            super::super::elder::family(),
+            super::super::traditional::family(),
+        ] {
             for r in fam.rules {
                 let e = catalog
                     .get(r.id())
