@@ -466,6 +466,10 @@ static ID_REF: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"getElementById\(\s*['"]([\w-]+)['"]\s*\)|\$\(\s*['"]#([\w-]+)['"]\s*\)"#)
         .expect("static regex")
 });
+static SHOWN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?:getElementById\(\s*['"]([\w-]+)['"]\s*\)|\$\(\s*['"]#([\w-]+)['"]\s*\))\s*\.\s*(?:show\(|fadeIn\(|slideDown\(|style\.display\s*=\s*['"](?:block|flex|inline|table))"#)
+        .expect("static regex")
+});
 static CLOSE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?i)^(?:关闭|關閉|关 闭|×|✕|✖|x|close|关闭广告|关闭窗口|不再显示|隐藏)$|关闭|close",
@@ -770,6 +774,45 @@ pub fn check_ads_or_popups(page: &Page, cx: &CheckCx<'_>) -> Vec<Hit> {
             )
             .with("kind", "floating"),
         );
+    }
+    // Hidden layers a load-time script shows (弹窗公告).
+    for (_, text) in &inline {
+        let shown: Vec<(usize, String)> = SHOWN
+            .captures_iter(text)
+            .filter_map(|c| {
+                let m = c.get(0)?;
+                let id = c.get(1).or_else(|| c.get(2))?;
+                Some((m.start(), id.as_str().to_string()))
+            })
+            .collect();
+        let positions: Vec<usize> = shown.iter().map(|(p, _)| *p).collect();
+        for ((_, id), at_load) in shown.iter().zip(runs_at_load(text, &positions)) {
+            if !at_load {
+                continue;
+            }
+            let Some(el) = page.element_by_id(id) else {
+                continue;
+            };
+            if reported
+                .iter()
+                .any(|r| *r == el.id() || page.el(*r).contains(&el))
+                || has_close_control(&el)
+            {
+                continue;
+            }
+            reported.push(el.id());
+            hits.push(
+                Hit::at(
+                    &el,
+                    tr!(
+                        lang,
+                        "关怀版页面加载时由脚本弹出 #{id}，且没有关闭按钮",
+                        "a script of the elder-care page pops up #{id} at load, without a close control"
+                    ),
+                )
+                .with("kind", "popup"),
+            );
+        }
     }
     // Windows opened and redirects made at load.
     for b in page.elements_named_any(&["body", "frameset"]) {
@@ -1231,6 +1274,15 @@ mod tests {
             btn.addEventListener('click', () => { window.open('/x'); });\
             $('#d').on('click', e => { window.open('/y'); });</script>";
         assert!(check(check_ads_or_popups, arrow_click).is_empty());
+        let shown = "<div id='tc' style='display:none;position:fixed'>公告内容</div>\
+            <script>setTimeout(function(){ document.getElementById('tc').style.display='block'; }, 2000);</script>";
+        assert_eq!(check(check_ads_or_popups, shown).len(), 1);
+        let shown_closable = "<div id='tc' style='display:none'>公告<a href='#' onclick='hideTc()'>关闭</a></div>\
+            <script>$(function(){ $('#tc').show(); });</script>";
+        assert!(check(check_ads_or_popups, shown_closable).is_empty());
+        let on_demand = "<div id='tc' style='display:none'>公告</div>\
+            <script>function openTc(){ $('#tc').show(); }</script>";
+        assert!(check(check_ads_or_popups, on_demand).is_empty());
         let timed = "<script>setTimeout(function(){ location.href='/old.html'; }, 3000);</script>";
         assert_eq!(check(check_ads_or_popups, timed).len(), 1);
     }
