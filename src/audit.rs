@@ -360,9 +360,27 @@ pub fn process(
         findings,
         facts,
     };
-    if !raw.is_html() {
-        let mut findings = Vec::new();
-        if let Some(sev) = engine.severity_of_pipeline("page/not-html") {
+    let mut http_error = Vec::new();
+    if let Some(status) = raw.status.filter(|s| *s >= 400)
+        && let Some(sev) = engine.severity_of_pipeline("page/http-error")
+    {
+        let mut f = Finding::new(
+            "page/http-error",
+            sev,
+            tr!(
+                lang,
+                "页面返回 HTTP {status}",
+                "the page answered HTTP {status}"
+            ),
+        );
+        f.data.insert("status".into(), status.into());
+        http_error.push(f);
+    }
+    if !raw.is_html() || (!http_error.is_empty() && raw.body.is_empty()) {
+        let mut findings = http_error;
+        if findings.is_empty()
+            && let Some(sev) = engine.severity_of_pipeline("page/not-html")
+        {
             let ct = raw.content_type.clone().unwrap_or_default();
             findings.push(Finding::new(
                 "page/not-html",
@@ -381,10 +399,11 @@ pub fn process(
     }
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let page = Page::build(&raw);
-        let (findings, facts) = engine.check_page(&page, options, site, services);
+        let (mut findings, facts) = engine.check_page(&page, options, site, services);
+        findings.splice(0..0, http_error.iter().cloned());
         let links = page_links(&page);
         let mut report = base_report(findings, facts);
-        report.encoding = Some(page.encoding.name().to_string());
+        report.encoding = Some(crate::fetch::charset::display_name(page.encoding).to_string());
         report.charset_source = Some(
             serde_json::to_value(page.charset_source)
                 .ok()

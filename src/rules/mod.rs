@@ -112,7 +112,12 @@ pub fn terminal_sections() -> Vec<TerminalSection> {
 
 /// Rule ids emitted by the pipeline itself rather than by a [`Rule`] (a page that could not be
 /// fetched or read has no [`Page`] to check).
-pub const PIPELINE_RULES: &[&str] = &["page/fetch-failed", "page/not-html", "page/rule-crashed"];
+pub const PIPELINE_RULES: &[&str] = &[
+    "page/fetch-failed",
+    "page/http-error",
+    "page/not-html",
+    "page/rule-crashed",
+];
 
 /// Where a site's pages come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
