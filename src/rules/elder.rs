@@ -266,7 +266,11 @@ fn parse_urls(list: &[String]) -> Vec<Url> {
 }
 
 /// Verifies the function of a mode entry from its recorded facts.
-fn verify_fact(e: &EntryFact, cx: &SiteCx<'_>) -> Option<(String, script::Verdict)> {
+fn verify_fact(
+    e: &EntryFact,
+    site_info: &super::SiteInfo,
+    cx: &SiteCx<'_>,
+) -> Option<(String, script::Verdict)> {
     let function = e.function.clone()?;
     let inline = e.script.as_deref() == Some("inline");
     let preferred = e
@@ -277,6 +281,7 @@ fn verify_fact(e: &EntryFact, cx: &SiteCx<'_>) -> Option<(String, script::Verdic
     let scripts = parse_urls(&e.scripts);
     let verdict = script::verify(
         cx.services,
+        site_info,
         &function,
         inline,
         preferred.as_ref(),
@@ -317,7 +322,7 @@ impl Rule for EntryBroken {
         let text = entry.text.clone().unwrap_or_default();
         if entry.is_url() {
             let Some(url) = entry.target() else { return };
-            match site::fetch(cx.services, &url, cx.lang) {
+            match site::fetch(cx.services, data.info, &url, cx.lang) {
                 site::Fetch::Ok(f) => {
                     let status = f.as_ref().as_ref().ok().and_then(|r| r.status);
                     cx.set_fact(
@@ -341,13 +346,13 @@ impl Rule for EntryBroken {
                     f.data.insert("status".into(), status.into());
                     f.data.insert("reason".into(), why.into());
                 }
-                site::Fetch::Offline => super::versions::not_verified(
+                site::Fetch::NotFetched(why) => super::versions::not_verified(
                     cx,
                     self.id(),
                     tr!(
                         cx.lang,
-                        "离线审计未访问关怀版 {url}，未检查其状态和内容",
-                        "an offline audit does not fetch the elder-care version {url}: its status and content were not checked"
+                        "未读取关怀版 {url}（{why}），未检查其状态和内容",
+                        "the elder-care version {url} was not read ({why}): its status and content were not checked"
                     ),
                 ),
             }
@@ -356,7 +361,7 @@ impl Rule for EntryBroken {
         if entry.mechanism != Some(Mechanism::Js) {
             return;
         }
-        let Some((function, verdict)) = verify_fact(&entry, cx) else {
+        let Some((function, verdict)) = verify_fact(&entry, data.info, cx) else {
             super::versions::not_verified(
                 cx,
                 self.id(),
@@ -430,7 +435,7 @@ impl Rule for ToolbarBroken {
             return;
         }
         let text = entry.text.clone().unwrap_or_default();
-        let Some((function, verdict)) = verify_fact(&entry, cx) else {
+        let Some((function, verdict)) = verify_fact(&entry, data.info, cx) else {
             return;
         };
         record_function(cx, &verdict);

@@ -374,6 +374,7 @@ impl Rule for JsConverterBroken {
         let inline = t.script == Some(ScriptRef::Inline);
         let verdict = script::verify(
             cx.services,
+            cx.site,
             function,
             inline,
             preferred,
@@ -451,7 +452,7 @@ impl Rule for TargetBroken {
             return;
         }
         let Some(url) = entry.target() else { return };
-        let fetched = site::fetch(cx.services, &url, cx.lang);
+        let fetched = site::fetch(cx.services, data.info, &url, cx.lang);
         match fetched {
             site::Fetch::Ok(_) => {
                 let Some(raw) = fetched.page() else { return };
@@ -489,14 +490,14 @@ impl Rule for TargetBroken {
                 f.data.insert("status".into(), status.into());
                 f.data.insert("reason".into(), why.into());
             }
-            site::Fetch::Offline => {
+            site::Fetch::NotFetched(why) => {
                 super::versions::not_verified(
                     cx,
                     self.id(),
                     tr!(
                         cx.lang,
-                        "离线审计未访问繁体版 {url}，未检查其状态和文字",
-                        "an offline audit does not fetch the traditional-script version {url}: its status and text were not checked"
+                        "未读取繁体版 {url}（{why}），未检查其状态和文字",
+                        "the traditional-script version {url} was not read ({why}): its status and text were not checked"
                     ),
                 );
             }

@@ -155,6 +155,12 @@ impl Fingerprints {
     }
 }
 
+/// Whether a missing local file is evidence of a broken link: yes for a folder audit (the
+/// folder is the site), no for a single audited file (the files beside it were not given).
+pub fn local_files_are_evidence(site: &SiteInfo) -> bool {
+    !site.is_local() || !std::path::Path::new(&site.root).is_file()
+}
+
 /// What a check needs besides the page.
 pub struct CheckCx<'a> {
     /// Message language.
@@ -435,7 +441,7 @@ impl super::Rule for ContentRule {
         }
         // A target that does not answer is reported by elder/entry-broken and
         // traditional/target-broken.
-        let fetched = site::fetch(cx.services, &url, cx.lang);
+        let fetched = site::fetch(cx.services, data.info, &url, cx.lang);
         let Some(raw) = fetched.page() else {
             return;
         };

@@ -8,6 +8,7 @@ use regex::Regex;
 use url::Url;
 
 use crate::i18n::Lang;
+use crate::rules::SiteInfo;
 use crate::services::Services;
 use crate::tr;
 
@@ -194,8 +195,9 @@ impl Verdict {
     }
 }
 
-/// Fetches a script and classifies it.
-pub fn script_status(services: &Services, url: &Url, name: &str) -> ScriptStatus {
+/// Fetches a script and classifies it. A missing local file is a failure only when the audit
+/// reads a folder (see [`super::local_files_are_evidence`]).
+pub fn script_status(services: &Services, site: &SiteInfo, url: &Url, name: &str) -> ScriptStatus {
     if url.scheme() != "file" && !services.network() {
         return ScriptStatus::Unfetched("offline".into());
     }
@@ -213,6 +215,9 @@ pub fn script_status(services: &Services, url: &Url, name: &str) -> ScriptStatus
             Some(s) => ScriptStatus::Failed(format!("HTTP {s}")),
             None => ScriptStatus::Failed("no status".into()),
         },
+        Err(_) if url.scheme() == "file" && !super::local_files_are_evidence(site) => {
+            ScriptStatus::Unfetched("not in the audited input".into())
+        }
         Err(e) => {
             if url.scheme() == "file" {
                 ScriptStatus::Failed(match e.kind {
@@ -239,6 +244,7 @@ fn has_dynamic_loader(services: &Services, url: &Url) -> bool {
 /// external scripts.
 pub fn verify(
     services: &Services,
+    site: &SiteInfo,
     function: &str,
     inline: bool,
     preferred: Option<&Url>,
@@ -250,7 +256,7 @@ pub fn verify(
     }
     let name = function.rsplit('.').next().unwrap_or(function);
     if let Some(p) = preferred {
-        match script_status(services, p, name) {
+        match script_status(services, site, p, name) {
             ScriptStatus::Defines => return Verdict::Defined(p.to_string()),
             ScriptStatus::Failed(reason) => {
                 return Verdict::ScriptFailed {
@@ -261,8 +267,8 @@ pub fn verify(
             ScriptStatus::Unfetched(_) => {
                 return Verdict::Unknown(tr!(
                     lang,
-                    "{function} 应由 {p} 定义，但离线审计未获取该脚本，需要联网或在浏览器中核实",
-                    "{function} should be defined by {p}, which an offline audit does not fetch: verify online or in a browser"
+                    "{function} 应由 {p} 定义，但本次审计未读取该脚本（离线审计不访问外部地址，单个文件的审计不包含它旁边的文件），需要联网或在浏览器中核实",
+                    "{function} should be defined by {p}, which this audit did not read (an offline audit does not fetch remote addresses; a single-file audit does not include the files beside it): verify online or in a browser"
                 ));
             }
             ScriptStatus::Loaded => {}
@@ -287,7 +293,7 @@ pub fn verify(
     let mut unfetched = Vec::new();
     let mut loaded: Vec<&Url> = preferred.into_iter().collect();
     for u in &rest {
-        match script_status(services, u, name) {
+        match script_status(services, site, u, name) {
             ScriptStatus::Defines => return Verdict::Defined(u.to_string()),
             ScriptStatus::Loaded => loaded.push(u),
             ScriptStatus::Failed(r) => failed.push((u.to_string(), r)),
@@ -303,8 +309,8 @@ pub fn verify(
             .join("、");
         return Verdict::Unknown(tr!(
             lang,
-            "本地可读的脚本都未定义 {function}；离线审计未获取 {} 个外部脚本（{list}），需要联网或在浏览器中核实",
-            "no local script defines {function}; an offline audit does not fetch {} external script(s) ({list}): verify online or in a browser",
+            "已读取的脚本都未定义 {function}；本次审计未读取 {} 个脚本（{list}；离线审计不访问外部地址，单个文件的审计不包含它旁边的文件），需要联网或在浏览器中核实",
+            "no script that was read defines {function}; this audit did not read {} script(s) ({list}; an offline audit does not fetch remote addresses, a single-file audit does not include the files beside it): verify online or in a browser",
             unfetched.len()
         ));
     }
@@ -370,13 +376,15 @@ mod tests {
     #[test]
     fn offline_remote_scripts_are_unknown() {
         let s = Services::offline();
+        let site = crate::rules::testing::site("https://x.gov.cn/");
+        let site = &site;
         let u = Url::parse("https://x.gov.cn/ch.js").expect("url");
         assert!(matches!(
-            verify(&s, "StranBody", false, Some(&u), &[], Lang::En),
+            verify(&s, site, "StranBody", false, Some(&u), &[], Lang::En),
             Verdict::Unknown(_)
         ));
         assert_eq!(
-            verify(&s, "StranBody", true, None, &[], Lang::En),
+            verify(&s, site, "StranBody", true, None, &[], Lang::En),
             Verdict::Defined("inline".into())
         );
     }
@@ -384,6 +392,16 @@ mod tests {
     #[test]
     fn local_scripts_are_read() {
         let dir = tempfile::tempdir().expect("tempdir");
+        let folder = crate::rules::SiteInfo {
+            index: 0,
+            root: dir.path().display().to_string(),
+            root_url: Url::from_directory_path(dir.path()).expect("url"),
+            kind: crate::rules::SiteKind::Local {
+                root_dir: dir.path().to_path_buf(),
+            },
+            start_urls: Vec::new(),
+        };
+        let site = &folder;
         let good = dir.path().join("ch.js");
         std::fs::write(&good, "function StranBody(){}").expect("write");
         let other = dir.path().join("jquery.js");
@@ -395,6 +413,7 @@ mod tests {
         assert_eq!(
             verify(
                 &s,
+                site,
                 "StranBody",
                 false,
                 None,
@@ -406,6 +425,7 @@ mod tests {
         assert_eq!(
             verify(
                 &s,
+                site,
                 "StranBody",
                 false,
                 None,
@@ -417,6 +437,7 @@ mod tests {
         assert!(matches!(
             verify(
                 &s,
+                site,
                 "StranBody",
                 false,
                 Some(&missing_u),
@@ -428,6 +449,7 @@ mod tests {
         assert!(matches!(
             verify(
                 &s,
+                site,
                 "StranBody",
                 false,
                 None,

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use crate::fetch::RawPage;
 use crate::i18n::Lang;
 use crate::report::PageReport;
-use crate::rules::SiteData;
+use crate::rules::{SiteData, SiteInfo};
 use crate::services::{Fetched, Services};
 use crate::tr;
 
@@ -72,8 +72,9 @@ pub enum Fetch {
     /// Answered otherwise, or failed: the reason (`HTTP 404`, a connection error, a missing
     /// file), and the status when there was one.
     Broken(String, Option<u16>),
-    /// Not fetched: the audit is offline and the target is remote.
-    Offline,
+    /// Not fetched: the audit is offline and the target is remote, or the target is a local
+    /// file beside a single audited file. The reason.
+    NotFetched(String),
 }
 
 impl Fetch {
@@ -87,9 +88,13 @@ impl Fetch {
 }
 
 /// Fetches a target (once per run: [`Services`] caches it).
-pub fn fetch(services: &Services, url: &Url, lang: Lang) -> Fetch {
+pub fn fetch(services: &Services, site: &SiteInfo, url: &Url, lang: Lang) -> Fetch {
     if url.scheme() != "file" && !services.network() {
-        return Fetch::Offline;
+        return Fetch::NotFetched(tr!(
+            lang,
+            "离线审计不访问外部地址",
+            "an offline audit does not fetch remote addresses"
+        ));
     }
     let fetched = services.fetch(url);
     match &*fetched {
@@ -98,6 +103,13 @@ pub fn fetch(services: &Services, url: &Url, lang: Lang) -> Fetch {
             Some(s) => Fetch::Broken(format!("HTTP {s}"), Some(s)),
             None => Fetch::Broken(tr!(lang, "无状态码", "no status"), None),
         },
+        Err(_) if url.scheme() == "file" && !super::local_files_are_evidence(site) => {
+            Fetch::NotFetched(tr!(
+                lang,
+                "单个文件的审计不包含它旁边的文件",
+                "a single-file audit does not include the files beside it"
+            ))
+        }
         Err(e) => {
             let why = if url.scheme() == "file" && e.kind == crate::fetch::FetchErrorKind::Io {
                 tr!(lang, "文件不存在", "file not found")
