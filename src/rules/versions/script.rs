@@ -309,8 +309,9 @@ pub fn verify(
             .join("、");
         return Verdict::Unknown(tr!(
             lang,
-            "已读取的脚本都未定义 {function}；本次审计未读取 {} 个脚本（{list}；离线审计不访问外部地址，单个文件的审计不包含它旁边的文件），需要联网或在浏览器中核实",
-            "no script that was read defines {function}; this audit did not read {} script(s) ({list}; an offline audit does not fetch remote addresses, a single-file audit does not include the files beside it): verify online or in a browser",
+            "内联脚本和已读取的 {} 个脚本都未定义 {function}；本次审计未读取 {} 个脚本（{list}；离线审计不访问外部地址，单个文件的审计不包含它旁边的文件），需要联网或在浏览器中核实",
+            "neither an inline script nor the {} script(s) read define {function}; this audit did not read {} script(s) ({list}; an offline audit does not fetch remote addresses, a single-file audit does not include the files beside it): verify online or in a browser",
+            loaded.len(),
             unfetched.len()
         ));
     }
