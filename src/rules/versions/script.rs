@@ -197,7 +197,13 @@ impl Verdict {
 
 /// Fetches a script and classifies it. A missing local file is a failure only when the audit
 /// reads a folder (see [`super::local_files_are_evidence`]).
-pub fn script_status(services: &Services, site: &SiteInfo, url: &Url, name: &str) -> ScriptStatus {
+pub fn script_status(
+    services: &Services,
+    site: &SiteInfo,
+    url: &Url,
+    name: &str,
+    lang: Lang,
+) -> ScriptStatus {
     if url.scheme() != "file" && !services.network() {
         return ScriptStatus::Unfetched("offline".into());
     }
@@ -213,7 +219,7 @@ pub fn script_status(services: &Services, site: &SiteInfo, url: &Url, name: &str
                 }
             }
             Some(s) => ScriptStatus::Failed(format!("HTTP {s}")),
-            None => ScriptStatus::Failed("no status".into()),
+            None => ScriptStatus::Failed(tr!(lang, "无状态码", "no status")),
         },
         Err(_) if url.scheme() == "file" && !super::local_files_are_evidence(site) => {
             ScriptStatus::Unfetched("not in the audited input".into())
@@ -221,7 +227,7 @@ pub fn script_status(services: &Services, site: &SiteInfo, url: &Url, name: &str
         Err(e) => {
             if url.scheme() == "file" {
                 ScriptStatus::Failed(match e.kind {
-                    crate::fetch::FetchErrorKind::Io => "file not found".into(),
+                    crate::fetch::FetchErrorKind::Io => tr!(lang, "文件不存在", "file not found"),
                     _ => e.message.clone(),
                 })
             } else {
@@ -256,7 +262,7 @@ pub fn verify(
     }
     let name = function.rsplit('.').next().unwrap_or(function);
     if let Some(p) = preferred {
-        match script_status(services, site, p, name) {
+        match script_status(services, site, p, name, lang) {
             ScriptStatus::Defines => return Verdict::Defined(p.to_string()),
             ScriptStatus::Failed(reason) => {
                 return Verdict::ScriptFailed {
@@ -293,7 +299,7 @@ pub fn verify(
     let mut unfetched = Vec::new();
     let mut loaded: Vec<&Url> = preferred.into_iter().collect();
     for u in &rest {
-        match script_status(services, site, u, name) {
+        match script_status(services, site, u, name, lang) {
             ScriptStatus::Defines => return Verdict::Defined(u.to_string()),
             ScriptStatus::Loaded => loaded.push(u),
             ScriptStatus::Failed(r) => failed.push((u.to_string(), r)),
@@ -307,10 +313,26 @@ pub fn verify(
             .cloned()
             .collect::<Vec<_>>()
             .join("、");
+        let also_failed = if failed.is_empty() {
+            String::new()
+        } else {
+            let list = failed
+                .iter()
+                .take(3)
+                .map(|(u, r)| format!("{u}（{r}）"))
+                .collect::<Vec<_>>()
+                .join("、");
+            tr!(
+                lang,
+                "；另有 {} 个脚本未能加载：{list}",
+                "; {} more did not load: {list}",
+                failed.len()
+            )
+        };
         return Verdict::Unknown(tr!(
             lang,
-            "内联脚本和已读取的 {} 个脚本都未定义 {function}；本次审计未读取 {} 个脚本（{list}；离线审计不访问外部地址，单个文件的审计不包含它旁边的文件），需要联网或在浏览器中核实",
-            "neither an inline script nor the {} script(s) read define {function}; this audit did not read {} script(s) ({list}; an offline audit does not fetch remote addresses, a single-file audit does not include the files beside it): verify online or in a browser",
+            "内联脚本和已读取的 {} 个脚本都未定义 {function}；本次审计未读取 {} 个脚本（{list}；离线审计不访问外部地址，单个文件的审计不包含它旁边的文件）{also_failed}，需要联网或在浏览器中核实",
+            "neither an inline script nor the {} script(s) read define {function}; this audit did not read {} script(s) ({list}; an offline audit does not fetch remote addresses, a single-file audit does not include the files beside it){also_failed}: verify online or in a browser",
             loaded.len(),
             unfetched.len()
         ));
