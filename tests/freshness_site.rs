@@ -546,7 +546,7 @@ fn other_families_feed_the_design_items() {
     );
     assert!(a11y["findings"]["error"].as_u64().is_some_and(|n| n >= 1));
     // The example site at its documented date: exactly the planted violations of
-    // examples/site/VIOLATIONS.md (#23, #26-#29).
+    // examples/site/VIOLATIONS.md (#23, #31-#34).
     let fresh: Vec<(String, String)> = located(&r, "examples/site")
         .into_iter()
         .filter(|(id, _)| id.starts_with("freshness/"))

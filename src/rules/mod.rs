@@ -17,6 +17,7 @@ pub mod links;
 pub mod page;
 pub mod security;
 pub mod traditional;
+pub mod versions;
 
 use std::collections::BTreeMap;
 use std::collections::HashMap;
@@ -46,9 +47,11 @@ pub trait Rule: Send + Sync {
     /// Checks one page. Report findings through `cx`.
     fn check_page(&self, _page: &Page, _cx: &mut PageCx<'_>) {}
 
-    /// Checks a site after all its pages were checked. Page rules may implement it too, to
+    /// Checks a site after all its pages were checked. Page rules may implement it too: to
     /// report findings about single pages that only the whole site can decide (whether a page
-    /// is a column depends on the home page's navigation) through [`SiteCx::report_on_page`].
+    /// is a column depends on the home page's navigation) through [`SiteCx::report_on_page`],
+    /// or to check a page the site stage fetches itself rather than one that was audited (the
+    /// 繁体版 page a home-page entry points to), reporting site findings with `url` set.
     fn check_site(&self, _site: &SiteData<'_>, _cx: &mut SiteCx<'_>) {}
 }
 
@@ -691,7 +694,8 @@ impl Engine {
         let mut page_findings = Vec::new();
         let enabled = self.enabled_ids();
         // Page rules run here too: most have nothing to do at the site stage (the default
-        // `check_site`), a few decide about single pages with the whole site in view.
+        // `check_site`), a few decide about single pages with the whole site in view, or
+        // check pages the site stage fetches itself.
         for r in &self.rules {
             let mut cx = SiteCx {
                 lang,
