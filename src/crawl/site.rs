@@ -1035,11 +1035,13 @@ async fn read_sitemaps(
         };
         match fetcher.fetch(&u, req).await {
             Ok(raw) if raw.status.is_some_and(|c| (200..300).contains(&c)) => {
+                // The protocol wants absolute URLs; relative ones are resolved leniently.
+                let absolute = |s: String| u.join(&s).map_or(s, |j| j.to_string());
                 match sitemap::parse(&raw.body, cap) {
-                    Sitemap::Urls(found) => urls.extend(found),
+                    Sitemap::Urls(found) => urls.extend(found.into_iter().map(absolute)),
                     Sitemap::Index(more) if level < 2 => {
                         for m in more {
-                            queue.push_back((m, level + 1, true));
+                            queue.push_back((absolute(m), level + 1, true));
                         }
                     }
                     Sitemap::Index(_) => {}

@@ -587,11 +587,38 @@ pub fn soft_404_phrase(page: &Page, re: &Regex) -> Option<String> {
             return Some(m.as_str().to_string());
         }
     }
+    // A short page: its text outside links (navigation menus and link lists mention "404"
+    // or "页面不存在" without being error pages).
     let text = page.visible_text();
-    if text.chars().count() <= SOFT_404_MAX_TEXT
-        && let Some(m) = re.find(text)
-    {
-        return Some(m.as_str().to_string());
+    if text.chars().count() <= SOFT_404_MAX_TEXT {
+        let base = text.as_ptr() as usize;
+        let mut cut: Vec<(usize, usize)> = page
+            .elements_named("a")
+            .map(|a| {
+                let t = a.visible_text();
+                let start = (t.as_ptr() as usize).saturating_sub(base);
+                (start, start + t.len())
+            })
+            .filter(|(s, e)| s < e && *e <= text.len())
+            .collect();
+        cut.sort_unstable();
+        let mut outside = String::with_capacity(text.len());
+        let mut pos = 0;
+        for (s, e) in cut {
+            if s > pos && text.is_char_boundary(s) {
+                outside.push_str(&text[pos..s]);
+                outside.push(' ');
+            }
+            if text.is_char_boundary(e) {
+                pos = pos.max(e);
+            }
+        }
+        if pos < text.len() {
+            outside.push_str(&text[pos..]);
+        }
+        if let Some(m) = re.find(&outside) {
+            return Some(m.as_str().to_string());
+        }
     }
     None
 }
@@ -1002,6 +1029,15 @@ mod tests {
         assert_eq!(soft(&long, 200).as_deref(), Some("404"), "titles are trusted");
         let body = format!("<title>通告</title><p>{}第404号文件</p>", "政务公开".repeat(400));
         assert_eq!(soft(&body, 200), None);
+        // Link text does not count: a menu entry "404 页面说明" is not an error page.
+        assert_eq!(
+            soft("<title>首页</title><a href=/x>软404</a><a href=/y>页面不存在的原因</a><p>欢迎</p>", 200),
+            None
+        );
+        assert_eq!(
+            soft("<title>提示</title><a href=/>返回首页</a><p>抱歉，页面不存在</p>", 200).as_deref(),
+            Some("页面不存在")
+        );
         // Hidden templates do not count.
         assert_eq!(
             soft("<title>首页</title><h1 hidden>页面不存在</h1><p>正文</p>", 200),
