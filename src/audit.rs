@@ -559,7 +559,18 @@ pub fn finish_site(
     processed.sort_by(|a, b| a.report.url.cmp(&b.report.url));
     let mut links = LinkIndex::default();
     let mut pages: Vec<PageReport> = Vec::with_capacity(processed.len());
-    for (i, p) in processed.into_iter().enumerate() {
+    for (i, mut p) in processed.into_iter().enumerate() {
+        if info.is_local() {
+            // `/images/a.png` on `about/index.html` and `images/a.png` on `index.html` are one
+            // file of the folder: key both by the folder's URL for it.
+            for (url, _) in &mut p.links {
+                if url.starts_with("file:")
+                    && let Ok(u) = Url::parse(url)
+                {
+                    *url = info.local_target(&u).to_string();
+                }
+            }
+        }
         links.add(i as u32, &p.links);
         pages.push(p.report);
     }
