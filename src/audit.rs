@@ -123,8 +123,7 @@ pub fn audit_with_resolver(
         .collect::<Result<_>>()?;
     validate(options)?;
     let lang = options.lang();
-    let needs_network =
-        options.links.online || inputs.iter().any(|i| matches!(i, Input::Url(_)));
+    let needs_network = options.links.online || inputs.iter().any(|i| matches!(i, Input::Url(_)));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -205,7 +204,11 @@ fn validate(options: &AuditOptions) -> Result<()> {
 
 /// First Ctrl-C: stop fetching, finish the pages in flight and write the report (marked
 /// incomplete). Second Ctrl-C: exit at once.
-fn listen_for_interrupt(runtime: &tokio::runtime::Runtime, stop: &Arc<Stop>, lang: crate::i18n::Lang) {
+fn listen_for_interrupt(
+    runtime: &tokio::runtime::Runtime,
+    stop: &Arc<Stop>,
+    lang: crate::i18n::Lang,
+) {
     let stop = Arc::clone(stop);
     runtime.spawn(async move {
         if tokio::signal::ctrl_c().await.is_err() {
@@ -574,7 +577,9 @@ pub fn finish_site(
         links.add(i as u32, &p.links);
         pages.push(p.report);
     }
-    if info.is_local() {
+    // A folder is a site whose files link to each other; a single file is not (a saved copy of
+    // one page links to files that were never there), so its links are not looked up.
+    if info.is_local() && !Path::new(&info.root).is_file() {
         local_link_statuses(&mut links, info, options, services);
     }
     finish_pages(

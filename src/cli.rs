@@ -104,7 +104,8 @@ impl Progress for Bar {
     }
     fn skip(&self, n: u64) {
         let len = self.0.length().unwrap_or(0);
-        self.0.set_length(len.saturating_sub(n).max(self.0.position()));
+        self.0
+            .set_length(len.saturating_sub(n).max(self.0.position()));
     }
     fn finish(&self) {
         self.0.finish_and_clear();

@@ -40,7 +40,14 @@ fn ctrl_c_writes_an_incomplete_report() {
     let dir = tempfile::tempdir().expect("tmp");
     let out = dir.path().join("report.json");
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("govaudit"))
-        .args(["audit", &server.url("/p0.html"), "-f", "json", "--no-progress", "--no-sitemaps"])
+        .args([
+            "audit",
+            &server.url("/p0.html"),
+            "-f",
+            "json",
+            "--no-progress",
+            "--no-sitemaps",
+        ])
         .arg("-o")
         .arg(&out)
         .stdout(Stdio::null())
@@ -61,16 +68,26 @@ fn ctrl_c_writes_an_incomplete_report() {
         if let Some(s) = child.try_wait().expect("wait") {
             break s;
         }
-        assert!(t0.elapsed() < Duration::from_secs(15), "did not stop after Ctrl-C");
+        assert!(
+            t0.elapsed() < Duration::from_secs(15),
+            "did not stop after Ctrl-C"
+        );
         std::thread::sleep(Duration::from_millis(20));
     };
-    assert!(status.code().is_some(), "exited normally, not killed by the signal");
+    assert!(
+        status.code().is_some(),
+        "exited normally, not killed by the signal"
+    );
     let v = read_report(&out);
     assert_eq!(v["complete"], false);
     let crawl = &v["sites"][0]["crawl"];
     assert_eq!(crawl["stopped_by"], "interrupted", "{crawl}");
     assert_eq!(crawl["complete"], false);
-    assert!(v["summary"]["pages"].as_u64() >= Some(2), "{}", v["summary"]);
+    assert!(
+        v["summary"]["pages"].as_u64() >= Some(2),
+        "{}",
+        v["summary"]
+    );
     assert!(v["sites"][0]["notes"].to_string().contains("Ctrl-C"));
     // Nothing more is fetched after the stop.
     let after = server.request_count();
@@ -84,7 +101,13 @@ fn max_time_stops_the_crawl() {
     let t0 = Instant::now();
     let out = assert_cmd::Command::cargo_bin("govaudit")
         .expect("binary")
-        .args(["audit", &server.url("/p0.html"), "-f", "json", "--no-progress"])
+        .args([
+            "audit",
+            &server.url("/p0.html"),
+            "-f",
+            "json",
+            "--no-progress",
+        ])
         .args(["--no-sitemaps", "--max-time", "1s", "--lang", "en"])
         .timeout(Duration::from_secs(30))
         .output()

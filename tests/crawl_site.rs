@@ -202,7 +202,13 @@ fn whole_site_crawl() {
     // Broken links: each target once, with the page linking to it.
     let broken = site_findings(&v, "links/broken");
     let broken_urls: Vec<&str> = broken.iter().filter_map(|f| f["url"].as_str()).collect();
-    for p in ["/missing.html", "/img/gone.png", "/files/gone.doc", "/loop-a", "/never"] {
+    for p in [
+        "/missing.html",
+        "/img/gone.png",
+        "/files/gone.doc",
+        "/loop-a",
+        "/never",
+    ] {
         let u = url(p);
         let f = broken
             .iter()
@@ -212,14 +218,34 @@ fn whole_site_crawl() {
         assert_eq!(f["count"], 1);
     }
     let ext_missing = format!("http://localhost:{other_port}/ext-missing.html");
-    assert!(broken_urls.contains(&ext_missing.as_str()), "{broken_urls:?}");
+    assert!(
+        broken_urls.contains(&ext_missing.as_str()),
+        "{broken_urls:?}"
+    );
     let by_url = |u: &str| broken.iter().find(|f| f["url"] == u).copied();
-    assert_eq!(by_url(&url("/missing.html")).map(|f| &f["data"]["status"]), Some(&Value::from(404)));
-    assert_eq!(by_url(&url("/never")).map(|f| &f["data"]["error"]), Some(&Value::from("timeout")));
-    assert_eq!(by_url(&url("/loop-a")).map(|f| &f["data"]["error"]), Some(&Value::from("redirect")));
+    assert_eq!(
+        by_url(&url("/missing.html")).map(|f| &f["data"]["status"]),
+        Some(&Value::from(404))
+    );
+    assert_eq!(
+        by_url(&url("/never")).map(|f| &f["data"]["error"]),
+        Some(&Value::from("timeout"))
+    );
+    assert_eq!(
+        by_url(&url("/loop-a")).map(|f| &f["data"]["error"]),
+        Some(&Value::from("redirect"))
+    );
     let ext_ok = format!("http://localhost:{other_port}/ext.html");
-    for ok in [url("/img/ok.png"), url("/files/report.pdf"), url("/old"), ext_ok] {
-        assert!(!broken_urls.contains(&ok.as_str()), "{ok} is fine: {broken_urls:?}");
+    for ok in [
+        url("/img/ok.png"),
+        url("/files/report.pdf"),
+        url("/old"),
+        ext_ok,
+    ] {
+        assert!(
+            !broken_urls.contains(&ok.as_str()),
+            "{ok} is fine: {broken_urls:?}"
+        );
     }
     // HEAD refused with 405: confirmed with GET.
     assert_eq!(server.hits_method("HEAD", "/files/report.pdf"), 1);
@@ -229,7 +255,10 @@ fn whole_site_crawl() {
 
     // Redirect chain (notice) and soft 404.
     let chains = site_findings(&v, "links/redirect-chain");
-    assert!(chains.iter().any(|f| f["url"] == url("/old").as_str()), "{chains:?}");
+    assert!(
+        chains.iter().any(|f| f["url"] == url("/old").as_str()),
+        "{chains:?}"
+    );
     let soft = site_findings(&v, "links/soft-404");
     assert_eq!(soft.len(), 1, "{soft:?}");
     assert_eq!(soft[0]["url"], url("/soft404.html").as_str());
@@ -271,7 +300,11 @@ fn whole_site_crawl() {
     assert_eq!(server.hits("/private/secret.html"), 0);
     let cal = server.hits("/calendar");
     assert!((1..=5).contains(&cal), "calendar fetched {cal} times");
-    assert_eq!(server.hits("/index.html"), 0, "/index.html is the home page");
+    assert_eq!(
+        server.hits("/index.html"),
+        0,
+        "/index.html is the home page"
+    );
     assert_eq!(server.hits("/list"), 1, "query order does not matter");
     let mut gets: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for r in server.requests().into_iter().filter(|r| r.method == "GET") {
@@ -326,7 +359,10 @@ fn politeness_crawl_delay_concurrency_and_headers() {
             "User-agent: *\nDisallow: /\n\nUser-agent: govaudit\nCrawl-delay: 0.3\nDisallow: /p3.html\n",
         );
     for i in 0..4 {
-        site = site.page(&format!("/p{i}.html"), html(&format!("第{i}页"), "<p>x</p>"));
+        site = site.page(
+            &format!("/p{i}.html"),
+            html(&format!("第{i}页"), "<p>x</p>"),
+        );
     }
     let server = site.serve();
     let (_, v, stderr) = audit(&[
@@ -352,7 +388,10 @@ fn politeness_crawl_delay_concurrency_and_headers() {
         assert!(gap >= Duration::from_millis(250), "requests {gap:?} apart");
     }
     for r in &reqs {
-        assert!(r.header("user-agent").is_some_and(|ua| ua.starts_with("govaudit/")));
+        assert!(
+            r.header("user-agent")
+                .is_some_and(|ua| ua.starts_with("govaudit/"))
+        );
         assert_eq!(r.header("x-audit"), Some("yes"));
         assert_eq!(r.header("cookie"), Some("session=abc"));
     }
@@ -383,7 +422,14 @@ fn robots_disallowing_everything_is_explained() {
         .page("/", html("首页", "x"))
         .response("/robots.txt", Response::status(503))
         .serve();
-    let (_, v, _) = audit(&[&server.url("/"), "--no-sitemaps", "--retries", "0", "--lang", "en"]);
+    let (_, v, _) = audit(&[
+        &server.url("/"),
+        "--no-sitemaps",
+        "--retries",
+        "0",
+        "--lang",
+        "en",
+    ]);
     assert_eq!(v["summary"]["pages"], 0);
     let notes = v["sites"][0]["notes"].to_string();
     assert!(notes.contains("503"), "{notes}");
@@ -402,11 +448,17 @@ fn limits_scope_and_seeds() {
     for i in 1..10 {
         site = site.page(
             &format!("/c{i}.html"),
-            html(&format!("{i}"), &format!("<a href=\"/c{}.html\">next</a>", i + 1)),
+            html(
+                &format!("{i}"),
+                &format!("<a href=\"/c{}.html\">next</a>", i + 1),
+            ),
         );
     }
     site = site
-        .page("/news/a.html", html("新闻A", "<a href=\"/news/b.html\">b</a>"))
+        .page(
+            "/news/a.html",
+            html("新闻A", "<a href=\"/news/b.html\">b</a>"),
+        )
         .page("/news/b.html", html("新闻B", "x"))
         .page("/search/q.html", html("搜索", "x"))
         .page("/seed-only.html", html("种子", "x"));
@@ -438,7 +490,14 @@ fn limits_scope_and_seeds() {
         .iter()
         .filter_map(|p| p["url"].as_str())
         .collect();
-    assert_eq!(urls, vec![start.as_str(), &server.url("/news/a.html"), &server.url("/news/b.html")]);
+    assert_eq!(
+        urls,
+        vec![
+            start.as_str(),
+            &server.url("/news/a.html"),
+            &server.url("/news/b.html")
+        ]
+    );
     server.clear_requests();
     let (_, v, _) = audit(&[&start, "--exclude", "/(search|c\\d)", "--no-sitemaps"]);
     assert_eq!(v["summary"]["pages"], 3);
@@ -495,7 +554,11 @@ fn subdomains_via_resolve() {
     args.extend(common);
     let (_, v, stderr) = audit(&args);
     assert_eq!(v["summary"]["pages"], 1, "{stderr}");
-    assert_eq!(dept.hits_method("HEAD", "/"), 1, "the other host is checked");
+    assert_eq!(
+        dept.hits_method("HEAD", "/"),
+        1,
+        "the other host is checked"
+    );
     args.push("--include-subdomains");
     let (_, v, _) = audit(&args);
     assert_eq!(v["summary"]["pages"], 3);

@@ -151,7 +151,12 @@ fn self_signed_certificate_is_reported_and_the_site_still_audited() {
     let (chain, key) = leaf(&["localhost", "127.0.0.1"], None, false);
     let tls = tls_proxy(back.addr(), chain, key);
     let start = format!("https://localhost:{}/", tls.port);
-    let v = audit(&[&start, "--resolve", "localhost=127.0.0.1", "--skip-external"]);
+    let v = audit(&[
+        &start,
+        "--resolve",
+        "localhost=127.0.0.1",
+        "--skip-external",
+    ]);
     assert_eq!(v["summary"]["pages"], 2, "{v}");
     let f = finding(&v, "security/tls-invalid").expect("tls-invalid");
     assert_eq!(f["data"]["problem"], "untrusted");
@@ -168,12 +173,8 @@ fn self_signed_certificate_is_reported_and_the_site_still_audited() {
         .filter(|f| f["rule"] == "security/mixed-content")
         .collect();
     assert_eq!(mixed.len(), 2, "{mixed:?}");
-    assert!(
-        mixed
-            .iter()
-            .any(|f| f["data"]["active"] == true
-                && f["data"]["resource"] == "http://pucha.kaipuyun.cn/exposure/jiucuo.js")
-    );
+    assert!(mixed.iter().any(|f| f["data"]["active"] == true
+        && f["data"]["resource"] == "http://pucha.kaipuyun.cn/exposure/jiucuo.js"));
     // No HSTS header on the home page.
     assert!(site_rules(&v).contains(&"security/hsts-missing".to_string()));
     assert!(!site_rules(&v).contains(&"security/no-https".to_string()));
@@ -231,38 +232,78 @@ fn http_and_https_probes() {
     };
 
     // http:// site, nothing on the HTTPS port: no HTTPS.
-    let v = audit(&[&back.url("/"), "--https-port", &closed.to_string(), "--skip-external"]);
-    assert!(site_rules(&v).contains(&"security/no-https".to_string()), "{v}");
+    let v = audit(&[
+        &back.url("/"),
+        "--https-port",
+        &closed.to_string(),
+        "--skip-external",
+    ]);
+    assert!(
+        site_rules(&v).contains(&"security/no-https".to_string()),
+        "{v}"
+    );
     assert!(!site_rules(&v).contains(&"security/http-not-redirected".to_string()));
 
     // http:// site with HTTPS on the probed port, not redirected: notice (and the certificate
     // problem of the HTTPS side).
-    let v = audit(&[&back.url("/"), "--https-port", &tls.port.to_string(), "--skip-external"]);
+    let v = audit(&[
+        &back.url("/"),
+        "--https-port",
+        &tls.port.to_string(),
+        "--skip-external",
+    ]);
     let rules = site_rules(&v);
-    assert!(!rules.contains(&"security/no-https".to_string()), "{rules:?}");
-    assert!(rules.contains(&"security/http-not-redirected".to_string()), "{rules:?}");
-    assert!(rules.contains(&"security/tls-invalid".to_string()), "{rules:?}");
+    assert!(
+        !rules.contains(&"security/no-https".to_string()),
+        "{rules:?}"
+    );
+    assert!(
+        rules.contains(&"security/http-not-redirected".to_string()),
+        "{rules:?}"
+    );
+    assert!(
+        rules.contains(&"security/tls-invalid".to_string()),
+        "{rules:?}"
+    );
 
     // https:// site whose http:// port redirects to HTTPS: fine; one that serves pages over
     // http:// too: notice.
     let https_start = format!("https://127.0.0.1:{}/", tls.port);
-    let redirecting = Site::new()
-        .redirect("/", 301, &https_start)
-        .serve();
-    let v = audit(&[&https_start, "--http-port", &redirecting.port().to_string(), "--skip-external"]);
-    assert!(!site_rules(&v).contains(&"security/http-not-redirected".to_string()), "{v}");
-    let v = audit(&[&https_start, "--http-port", &back.port().to_string(), "--skip-external"]);
+    let redirecting = Site::new().redirect("/", 301, &https_start).serve();
+    let v = audit(&[
+        &https_start,
+        "--http-port",
+        &redirecting.port().to_string(),
+        "--skip-external",
+    ]);
+    assert!(
+        !site_rules(&v).contains(&"security/http-not-redirected".to_string()),
+        "{v}"
+    );
+    let v = audit(&[
+        &https_start,
+        "--http-port",
+        &back.port().to_string(),
+        "--skip-external",
+    ]);
     assert!(site_rules(&v).contains(&"security/http-not-redirected".to_string()));
 
     // With HSTS on the home page: no hsts-missing.
     let hsts_back = Site::new()
         .response(
             "/",
-            Response::html("<title>x</title>").header("Strict-Transport-Security", "max-age=31536000"),
+            Response::html("<title>x</title>")
+                .header("Strict-Transport-Security", "max-age=31536000"),
         )
         .serve();
     let (chain, key) = leaf(&["127.0.0.1"], None, false);
     let hsts = tls_proxy(hsts_back.addr(), chain, key);
-    let v = audit(&[&format!("https://127.0.0.1:{}/", hsts.port), "--skip-external"]);
-    assert!(!site_rules(&v).contains(&"security/hsts-missing".to_string()), "{v}");
+    let v = audit(&[
+        &format!("https://127.0.0.1:{}/", hsts.port),
+        "--skip-external",
+    ]);
+    assert!(
+        !site_rules(&v).contains(&"security/hsts-missing".to_string()),
+        "{v}"
+    );
 }

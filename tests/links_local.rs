@@ -108,7 +108,12 @@ fn local_folder_links_offline_and_online() {
     targets.sort();
     assert_eq!(
         targets,
-        vec!["css/gone.css", "doc/report.pdf", "images/gone.png", "missing.html"],
+        vec![
+            "css/gone.css",
+            "doc/report.pdf",
+            "images/gone.png",
+            "missing.html"
+        ],
         "{found:?}"
     );
     // The missing image is referenced by both pages; every other broken target by the home page.
@@ -117,13 +122,20 @@ fn local_folder_links_offline_and_online() {
         .find(|(m, _)| m.contains("images/gone.png"))
         .expect("gone.png");
     assert_eq!(gone_png.1.len(), 2);
-    assert!(found.iter().any(|(m, _)| m.starts_with("附件")), "{found:?}");
+    assert!(
+        found.iter().any(|(m, _)| m.starts_with("附件")),
+        "{found:?}"
+    );
     assert_eq!(server.request_count(), 0, "no network without --online");
 
     let (_, v) = audit(&[folder, "--online"]);
     let found = broken(&v);
     assert_eq!(found.len(), 5, "{found:?}");
-    assert!(found.iter().any(|(m, _)| m.contains("/remote-missing.html")));
+    assert!(
+        found
+            .iter()
+            .any(|(m, _)| m.contains("/remote-missing.html"))
+    );
     assert!(!found.iter().any(|(m, _)| m.contains("/remote-ok.html")));
     assert_eq!(server.hits_method("HEAD", "/remote-ok.html"), 1);
     assert_eq!(server.hits("/robots.txt"), 1);
@@ -136,7 +148,10 @@ fn example_site_broken_links_are_the_planted_ones() {
     let found = broken(&v);
     let msgs: Vec<&str> = found.iter().map(|(m, _)| m.as_str()).collect();
     assert_eq!(found.len(), 2, "{msgs:?}");
-    assert!(msgs[0].contains("news/2026/W020261120391022461584.png"), "{msgs:?}");
+    assert!(
+        msgs[0].contains("news/2026/W020261120391022461584.png"),
+        "{msgs:?}"
+    );
     assert_eq!(found[0].1, vec!["art_1002.html"]);
     assert!(msgs[1].contains("news/2026/art_0999.html"), "{msgs:?}");
     assert_eq!(found[1].1, vec!["index.html"]);
@@ -146,7 +161,9 @@ fn example_site_broken_links_are_the_planted_ones() {
         .into_iter()
         .flatten()
         .filter(|f| {
-            f["rule"].as_str().is_some_and(|r| r.starts_with("links/") && r != "links/broken")
+            f["rule"]
+                .as_str()
+                .is_some_and(|r| r.starts_with("links/") && r != "links/broken")
         })
         .collect();
     assert!(others.is_empty(), "{others:?}");

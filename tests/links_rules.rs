@@ -37,11 +37,11 @@ fn site_findings<'a>(v: &'a Value, rule: &str) -> Vec<&'a Value> {
 
 #[test]
 fn external_notice_and_blocklist() {
-    let outside = Site::new()
-        .page("/", "<title>外站</title>")
-        .serve();
+    let outside = Site::new().page("/", "<title>外站</title>").serve();
     let op = outside.port();
-    let page = |body: &str| format!("<html lang=\"zh-CN\"><head><title>页</title></head><body>{body}</body></html>");
+    let page = |body: &str| {
+        format!("<html lang=\"zh-CN\"><head><title>页</title></head><body>{body}</body></html>")
+    };
     let site = Site::new()
         .page(
             "/",
@@ -87,7 +87,11 @@ fn external_notice_and_blocklist() {
     assert!(site_findings(&v, "links/illegal-external").is_empty());
     // External links were checked (HEAD) and are fine.
     assert!(site_findings(&v, "links/broken").is_empty(), "{v}");
-    assert_eq!(outside.hits_method("HEAD", "/"), 2, "two external hosts, one check each");
+    assert_eq!(
+        outside.hits_method("HEAD", "/"),
+        2,
+        "two external hosts, one check each"
+    );
 
     args.extend(["--blocklist", "people.com.cn"]);
     let (code, v) = audit(&args);
@@ -105,24 +109,38 @@ fn unreachable_home_page_is_site_unavailable() {
         l.local_addr().expect("addr").port()
     };
     let start = format!("http://127.0.0.1:{closed}/");
-    let (code, v) = audit(&[&start, "--retries", "1", "--retry-wait", "0.05", "--lang", "en"]);
+    let (code, v) = audit(&[
+        &start,
+        "--retries",
+        "1",
+        "--retry-wait",
+        "0.05",
+        "--lang",
+        "en",
+    ]);
     assert_eq!(code, 1);
     let f = site_findings(&v, "links/site-unavailable");
     assert_eq!(f.len(), 1, "{v}");
     assert_eq!(f[0]["data"]["attempts"], 2);
-    assert!(f[0]["message"].as_str().is_some_and(|m| m.contains("connection failed")));
+    assert!(
+        f[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("connection failed"))
+    );
     let pages = v["pages"].as_array().expect("pages");
     assert_eq!(pages.len(), 1);
     assert_eq!(pages[0]["findings"][0]["rule"], "page/fetch-failed");
 
     // A home page answering 503 after the retries.
-    let server = Site::new()
-        .response("/", Response::status(503))
-        .serve();
+    let server = Site::new().response("/", Response::status(503)).serve();
     let (_, v) = audit(&[&server.url("/"), "--retries", "1", "--retry-wait", "0.05"]);
     let f = site_findings(&v, "links/site-unavailable");
     assert_eq!(f.len(), 1, "{v}");
-    assert!(f[0]["message"].as_str().is_some_and(|m| m.contains("HTTP 503")));
+    assert!(
+        f[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("HTTP 503"))
+    );
     assert_eq!(server.hits("/"), 2);
 
     // A working home page: nothing.

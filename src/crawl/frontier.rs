@@ -173,11 +173,18 @@ mod tests {
         let mut f = Frontier::new();
         let n = 60_000u64;
         for i in 0..n {
-            f.push(&format!("https://www.example.gov.cn/news/2026/art_{i:06}.html"), i, 1);
+            f.push(
+                &format!("https://www.example.gov.cn/news/2026/art_{i:06}.html"),
+                i,
+                1,
+            );
         }
         for i in 0..n / 2 {
             let e = f.pop().expect("entry");
-            assert_eq!(e.url, format!("https://www.example.gov.cn/news/2026/art_{i:06}.html"));
+            assert_eq!(
+                e.url,
+                format!("https://www.example.gov.cn/news/2026/art_{i:06}.html")
+            );
         }
         for i in n..n + 100 {
             f.push(&format!("https://www.example.gov.cn/x/{i}"), i, 2);

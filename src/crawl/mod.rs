@@ -336,7 +336,11 @@ mod tests {
     fn seed_files() {
         let dir = tempfile::tempdir().expect("tmp");
         let p = dir.path().join("seeds.txt");
-        std::fs::write(&p, "# list\nhttp://x.gov.cn/a\n\n https://x.gov.cn/b # two\n").expect("w");
+        std::fs::write(
+            &p,
+            "# list\nhttp://x.gov.cn/a\n\n https://x.gov.cn/b # two\n",
+        )
+        .expect("w");
         let urls = read_seed_file(&p).expect("read");
         assert_eq!(urls.len(), 2);
         std::fs::write(&p, "ftp://x.gov.cn/a\n").expect("w");

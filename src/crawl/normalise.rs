@@ -146,7 +146,10 @@ mod tests {
             n("https://x.gov.cn/list?page=2&col=5&&"),
             n("https://x.gov.cn/list?col=5&page=2")
         );
-        assert_eq!(n("https://x.gov.cn/%7euser/%2fa%e4"), "https://x.gov.cn/~user/%2Fa%E4");
+        assert_eq!(
+            n("https://x.gov.cn/%7euser/%2fa%e4"),
+            "https://x.gov.cn/~user/%2Fa%E4"
+        );
         assert_eq!(n("https://x.gov.cn/"), n("https://x.gov.cn"));
     }
 

@@ -170,7 +170,10 @@ impl Robots {
             ours
         };
         Robots {
-            rules: chosen.iter().flat_map(|g| g.rules.iter().cloned()).collect(),
+            rules: chosen
+                .iter()
+                .flat_map(|g| g.rules.iter().cloned())
+                .collect(),
             disallow_all: false,
             crawl_delay: chosen.iter().find_map(|g| g.delay).or(preamble_delay),
             sitemaps,
@@ -482,7 +485,10 @@ Sitemap: https://www.example.gov.cn/sitemap_index.xml
 
     #[test]
     fn escapes_and_non_ascii() {
-        let r = Robots::parse("User-agent: *\nDisallow: /政务/\nDisallow: /%7ejoe/\n", "govaudit");
+        let r = Robots::parse(
+            "User-agent: *\nDisallow: /政务/\nDisallow: /%7ejoe/\n",
+            "govaudit",
+        );
         let u = Url::parse("http://x.gov.cn/政务/a.html").expect("url");
         assert!(!r.allowed(&u));
         assert!(!r.allowed_path("/~joe/x"));

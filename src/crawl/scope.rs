@@ -232,14 +232,20 @@ mod tests {
         assert_eq!(s.classify(&u("http://x.gov.cn/a.html")), Verdict::Page);
         assert_eq!(s.classify(&u("http://x.gov.cn/f/a.PDF")), Verdict::Resource);
         assert_eq!(s.classify(&u("http://y.gov.cn/")), Verdict::External);
-        assert_eq!(s.classify(&u("http://x.gov.cn/search/?q=1")), Verdict::Excluded);
+        assert_eq!(
+            s.classify(&u("http://x.gov.cn/search/?q=1")),
+            Verdict::Excluded
+        );
         let long = format!("http://x.gov.cn/{}", "a".repeat(2000));
         assert_eq!(s.classify(&u(&long)), Verdict::Trap(Trap::Length));
         assert_eq!(
             s.classify(&u("http://x.gov.cn/sub/sub/sub/")),
             Verdict::Trap(Trap::RepeatedSegments)
         );
-        assert_eq!(s.classify(&u("http://x.gov.cn/2026/11/11.html")), Verdict::Page);
+        assert_eq!(
+            s.classify(&u("http://x.gov.cn/2026/11/11.html")),
+            Verdict::Page
+        );
         let opts = CrawlOptions {
             include: vec!["/news/".into()],
             ..CrawlOptions::default()
@@ -247,11 +253,16 @@ mod tests {
         let mut s = Scope::new(&u("http://x.gov.cn/"), &opts).expect("scope");
         assert_eq!(s.classify(&u("http://x.gov.cn/news/1.html")), Verdict::Page);
         assert_eq!(s.classify(&u("http://x.gov.cn/about/")), Verdict::Excluded);
-        assert!(Scope::new(&u("http://x.gov.cn/"), &CrawlOptions {
-            include: vec!["(".into()],
-            ..CrawlOptions::default()
-        })
-        .is_err());
+        assert!(
+            Scope::new(
+                &u("http://x.gov.cn/"),
+                &CrawlOptions {
+                    include: vec!["(".into()],
+                    ..CrawlOptions::default()
+                }
+            )
+            .is_err()
+        );
     }
 
     #[test]
@@ -272,7 +283,10 @@ mod tests {
 
     #[test]
     fn extensions() {
-        assert_eq!(extension(&u("http://x/a/b.DOCX?x=1")).as_deref(), Some("docx"));
+        assert_eq!(
+            extension(&u("http://x/a/b.DOCX?x=1")).as_deref(),
+            Some("docx")
+        );
         assert_eq!(extension(&u("http://x/a/")), None);
         assert_eq!(extension(&u("http://x/a.b/c")), None);
     }

@@ -228,7 +228,9 @@ struct Job {
 /// Crawls the site of a start URL and processes its pages.
 pub fn crawl(run: &SiteRun<'_>, index: usize, start: &Url) -> Result<Crawled> {
     let (Some(rt), Some(fetcher)) = (run.services.runtime(), run.services.http()) else {
-        return Err(Error::Config("network access is needed to crawl a site".into()));
+        return Err(Error::Config(
+            "network access is needed to crawl a site".into(),
+        ));
     };
     let options = run.options;
     let started = Instant::now();
@@ -419,7 +421,12 @@ async fn fetch_work(
     Event::Fetched { work, result }
 }
 
-fn worker(run: &SiteRun<'_>, info: &SiteInfo, rx: &Mutex<mpsc::Receiver<Job>>, tx: UnboundedSender<Event>) {
+fn worker(
+    run: &SiteRun<'_>,
+    info: &SiteInfo,
+    rx: &Mutex<mpsc::Receiver<Job>>,
+    tx: UnboundedSender<Event>,
+) {
     loop {
         let job = match rx.lock() {
             Ok(r) => r.recv(),
@@ -481,7 +488,11 @@ struct Driver<'a> {
 }
 
 impl Driver<'_> {
-    async fn run(&mut self, mut rx: UnboundedReceiver<Event>, max_time: Option<std::time::Duration>) {
+    async fn run(
+        &mut self,
+        mut rx: UnboundedReceiver<Event>,
+        max_time: Option<std::time::Duration>,
+    ) {
         let deadline = max_time.map(|d| tokio::time::Instant::now() + d);
         let stop = Arc::clone(self.run.stop);
         if stop.is_stopped() {
@@ -514,9 +525,13 @@ impl Driver<'_> {
     }
 
     fn idle(&self) -> bool {
-        let waiting = self.stopped.is_none()
-            && (!self.frontier.is_empty() || !self.check_queue.is_empty());
-        self.fetching == 0 && self.processing == 0 && self.checking == 0 && self.other == 0 && !waiting
+        let waiting =
+            self.stopped.is_none() && (!self.frontier.is_empty() || !self.check_queue.is_empty());
+        self.fetching == 0
+            && self.processing == 0
+            && self.checking == 0
+            && self.other == 0
+            && !waiting
     }
 
     fn page_limit_reached(&self) -> bool {
@@ -533,8 +548,10 @@ impl Driver<'_> {
                 }
                 for e in left {
                     self.stats.skipped.limit += 1;
-                    self.book
-                        .set_if_new(str_fingerprint(&e.url), LinkStatus::skipped(SkipReason::Limit));
+                    self.book.set_if_new(
+                        str_fingerprint(&e.url),
+                        LinkStatus::skipped(SkipReason::Limit),
+                    );
                     self.run.progress.skip(1);
                 }
                 break;
@@ -611,7 +628,8 @@ impl Driver<'_> {
         let lang = self.options.lang();
         let cap = self.options.fetch.max_decompressed_size();
         self.tasks.spawn(async move {
-            let (urls, notes) = read_sitemaps(fetcher, robots, &start, extra, auto, lang, cap).await;
+            let (urls, notes) =
+                read_sitemaps(fetcher, robots, &start, extra, auto, lang, cap).await;
             let _ = tx.send(Event::Seeds { urls, notes });
         });
     }
@@ -802,7 +820,9 @@ impl Driver<'_> {
         if work.start {
             // Rules asking for the start page (the home page's headers, links back to it)
             // reuse it; the cache is emptied when the site is finished.
-            self.run.services.remember(work.url.clone(), Ok(raw.clone()));
+            self.run
+                .services
+                .remember(work.url.clone(), Ok(raw.clone()));
         }
         self.send_job(Ok(raw), work.url, work.depth, final_fp);
     }
@@ -943,7 +963,10 @@ async fn check_url(
         if let RobotsSource::Unreachable(e) = &r.source
             && matches!(
                 e.kind,
-                FetchErrorKind::Dns | FetchErrorKind::Connect | FetchErrorKind::Timeout | FetchErrorKind::Tls
+                FetchErrorKind::Dns
+                    | FetchErrorKind::Connect
+                    | FetchErrorKind::Timeout
+                    | FetchErrorKind::Tls
             )
         {
             // The host does not answer at all: that is the link's status.
@@ -1021,7 +1044,11 @@ async fn read_sitemaps(
             continue;
         }
         let Ok(u) = start.join(&s) else {
-            notes.push(tr!(lang, "站点地图地址无效：{s}", "invalid sitemap URL: {s}"));
+            notes.push(tr!(
+                lang,
+                "站点地图地址无效：{s}",
+                "invalid sitemap URL: {s}"
+            ));
             continue;
         };
         if robots.get(&u).await.allowed(&u) || robots.is_ignored(u.host_str().unwrap_or("")) {

@@ -28,7 +28,11 @@ pub fn parse(body: &[u8], max_bytes: u64) -> Sitemap {
         body
     };
     let text = String::from_utf8_lossy(body);
-    let head: String = text.chars().take(4096).collect::<String>().to_ascii_lowercase();
+    let head: String = text
+        .chars()
+        .take(4096)
+        .collect::<String>()
+        .to_ascii_lowercase();
     let is_index = head.contains("<sitemapindex");
     let is_xml = is_index || head.contains("<urlset") || head.trim_start().starts_with("<?xml");
     let urls: Vec<String> = if is_xml {
@@ -186,13 +190,22 @@ mod tests {
         let txt = "http://x.gov.cn/a\n\n  https://x.gov.cn/b  \nnot a url\n";
         assert_eq!(
             parse(txt.as_bytes(), 1 << 20),
-            Sitemap::Urls(vec!["http://x.gov.cn/a".into(), "https://x.gov.cn/b".into()])
+            Sitemap::Urls(vec![
+                "http://x.gov.cn/a".into(),
+                "https://x.gov.cn/b".into()
+            ])
         );
     }
 
     #[test]
     fn malformed_does_not_panic() {
-        for s in ["<urlset><loc>", "<urlset><loc>a</lo", "<loc", "&#xZZ;", "<urlset>&"] {
+        for s in [
+            "<urlset><loc>",
+            "<urlset><loc>a</lo",
+            "<loc",
+            "&#xZZ;",
+            "<urlset>&",
+        ] {
             let _ = parse(s.as_bytes(), 100);
         }
         assert_eq!(unescape("a&#x4e2d;&#25991;&bogus;&"), "a中文&bogus;&");

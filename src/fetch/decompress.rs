@@ -95,7 +95,9 @@ impl Decoder {
             .and_then(|v| v.split(',').map(str::trim).rfind(|c| !c.is_empty()))
             .map(str::to_ascii_lowercase);
         let inner = match coding.as_deref() {
-            Some("gzip" | "x-gzip") => Inner::Gzip(Box::new(flate2::write::MultiGzDecoder::new(out))),
+            Some("gzip" | "x-gzip") => {
+                Inner::Gzip(Box::new(flate2::write::MultiGzDecoder::new(out)))
+            }
             Some("deflate") => Inner::DeflatePending(out, Vec::new()),
             Some("br") => Inner::Brotli(Box::new(brotli_decompressor::DecompressorWriter::new(
                 out, 8192,

@@ -237,9 +237,8 @@ impl HttpFetcher {
         let mut certs = Vec::new();
         for path in &opts.ca_certs {
             let pem = std::fs::read(path).map_err(|e| Error::io("cannot read", path, e))?;
-            let found = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-                Error::Config(format!("--ca-cert {}: {e}", path.display()))
-            })?;
+            let found = reqwest::Certificate::from_pem_bundle(&pem)
+                .map_err(|e| Error::Config(format!("--ca-cert {}: {e}", path.display())))?;
             if found.is_empty() {
                 return Err(Error::Config(format!(
                     "--ca-cert {}: no PEM certificate in the file",
@@ -398,9 +397,8 @@ impl HttpFetcher {
             let (resp, permit) = match self.send(&current, &host, req, insecure).await {
                 Ok((resp, permit, _)) => (resp, permit),
                 Err((e, attempts)) => {
-                    let verify_failed = e.kind == FetchErrorKind::Tls
-                        && current.scheme() == "https"
-                        && !insecure;
+                    let verify_failed =
+                        e.kind == FetchErrorKind::Tls && current.scheme() == "https" && !insecure;
                     let failure = verify_failed.then(|| self.record_tls_failure(&current, &e));
                     let fallback = req.tls == TlsMode::Fallback
                         && failure.as_ref().is_some_and(|f| f.problem.is_certificate());
@@ -530,11 +528,7 @@ impl HttpFetcher {
         } else {
             &self.inner.client
         };
-        let max_attempts = if req.retry {
-            self.inner.retries + 1
-        } else {
-            1
-        };
+        let max_attempts = if req.retry { self.inner.retries + 1 } else { 1 };
         let mut attempt = 0u32;
         loop {
             attempt += 1;
@@ -703,7 +697,11 @@ pub fn is_html_type(ct: &str) -> bool {
 
 /// The wait a `Retry-After` header asks for: delay-seconds or an HTTP date.
 pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let v = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    let v = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
     if let Ok(secs) = v.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }

@@ -37,7 +37,9 @@ pub const DEFAULT_LEAVE_NOTICE: &str =
     "您即将离开|即将离开本站|即将跳转|即将访问|非本网站|离开本网站|外部链接提示|跳转提示|szxxalert";
 
 /// Government domains: links within them need no leave-site notice (`政务` is `xn--zfr164b`).
-pub const DEFAULT_GOV_DOMAINS: &[&str] = &["gov.cn", "政务", "政务.cn"];
+/// `conac.cn` is the 党政机关网站标识 service of the Central Institutional Organization
+/// Commission, whose badge links every government footer carries.
+pub const DEFAULT_GOV_DOMAINS: &[&str] = &["gov.cn", "政务", "政务.cn", "conac.cn"];
 
 /// Options of this family (flattened into the command line; `[links]` in govaudit.toml).
 #[derive(Debug, Clone, Default, clap::Args, Serialize, Deserialize)]
@@ -60,7 +62,7 @@ pub struct LinksOptions {
     #[arg(long = "leave-notice-pattern", value_name = "REGEX")]
     pub leave_notice_patterns: Vec<String>,
     /// Domain whose links need no leave-site notice, with its subdomains (repeatable)
-    /// [default: gov.cn, 政务, 政务.cn]
+    /// [default: gov.cn, 政务, 政务.cn, conac.cn]
     #[arg(long = "gov-domain", value_name = "DOMAIN")]
     pub gov_domains: Vec<String>,
     /// Blocklisted link target for links/illegal-external: a domain (with its subdomains) or
@@ -84,7 +86,11 @@ impl LinksOptions {
     /// Checks the patterns and reads the blocklist file: called once before an audit, so a
     /// bad value is a configuration error rather than a silent no-op.
     pub fn validate(&self) -> Result<()> {
-        regex_union("--soft-404-pattern", &self.soft_404_patterns, DEFAULT_SOFT_404)?;
+        regex_union(
+            "--soft-404-pattern",
+            &self.soft_404_patterns,
+            DEFAULT_SOFT_404,
+        )?;
         regex_union(
             "--leave-notice-pattern",
             &self.leave_notice_patterns,
@@ -178,7 +184,10 @@ pub struct LinkStatus {
 
 impl LinkStatus {
     /// The status of a fetch result.
-    pub fn from_fetch(result: &std::result::Result<RawPage, FetchError>, method: CheckMethod) -> Self {
+    pub fn from_fetch(
+        result: &std::result::Result<RawPage, FetchError>,
+        method: CheckMethod,
+    ) -> Self {
         match result {
             Ok(raw) => LinkStatus {
                 method,
@@ -286,8 +295,36 @@ pub fn family() -> Family {
             Box::new(SiteUnavailable),
         ],
         collectors: vec![Box::new(Soft404Collector::default())],
-        ..Family::default()
+        sections: vec![crawl_section],
     }
+}
+
+/// The terminal line summarising a site's crawl (`sites[].crawl`).
+pub fn crawl_section(report: &crate::report::Report, site: usize, lang: Lang) -> Option<String> {
+    let c = report.sites.get(site)?.facts.get("crawl")?;
+    let n = |v: &serde_json::Value| v.as_u64().unwrap_or(0);
+    let sk = &c["skipped"];
+    let secs = n(&c["duration_ms"]) as f64 / 1000.0;
+    let mut line = tr!(
+        lang,
+        "抓取：审计 {} 个页面，检查链接 {} 个，失败 {}；跳过：robots {}、范围外 {}、非 HTML {}、陷阱 {}、超出限制 {}；{} 个请求，{:.1} MiB，用时 {:.1} 秒",
+        "crawl: {} pages audited, {} links checked, {} failed; skipped: robots {}, out of scope {}, not HTML {}, traps {}, over limits {}; {} requests, {:.1} MiB, {:.1} s",
+        n(&c["pages_audited"]),
+        n(&c["links_checked"]),
+        n(&c["failed"]),
+        n(&sk["robots"]),
+        n(&sk["scope"]),
+        n(&sk["type"]),
+        n(&sk["trap"]),
+        n(&sk["limit"]),
+        n(&c["requests"]),
+        n(&c["bytes"]) as f64 / f64::from(1 << 20),
+        secs
+    );
+    if let Some(why) = c["stopped_by"].as_str() {
+        line.push_str(&tr!(lang, "（未完成：{why}）", " (incomplete: {why})"));
+    }
+    Some(line)
 }
 
 fn page_name(p: &crate::report::PageReport) -> String {
@@ -329,7 +366,9 @@ pub fn error_label(kind: &FetchErrorKind, lang: Lang) -> &'static str {
         FetchErrorKind::Connect => lang.pick("连接失败", "connection failed"),
         FetchErrorKind::Timeout => lang.pick("超时未响应", "timed out"),
         FetchErrorKind::Tls => lang.pick("TLS/证书错误", "TLS/certificate error"),
-        FetchErrorKind::Redirect => lang.pick("重定向循环或过长", "redirect loop or chain too long"),
+        FetchErrorKind::Redirect => {
+            lang.pick("重定向循环或过长", "redirect loop or chain too long")
+        }
         FetchErrorKind::Body => lang.pick("读取内容失败", "body read failed"),
         FetchErrorKind::Io => lang.pick("文件不存在", "file not found"),
         FetchErrorKind::Other => lang.pick("访问失败", "request failed"),
@@ -423,10 +462,8 @@ impl Rule for Broken {
                 f.data.insert("status".into(), s.into());
             }
             if let Some(k) = &status.error {
-                f.data.insert(
-                    "error".into(),
-                    serde_json::to_value(k).unwrap_or_default(),
-                );
+                f.data
+                    .insert("error".into(), serde_json::to_value(k).unwrap_or_default());
             }
             if let Some(m) = &status.message {
                 f.data.insert("detail".into(), m.clone().into());
@@ -576,10 +613,9 @@ pub fn soft_404_phrase(page: &Page, re: &Regex) -> Option<String> {
         }
     }
     for el in page.elements() {
-        let marked = ["id", "class"].iter().any(|a| {
-            el.attr(a)
-                .is_some_and(|v| NOT_FOUND_CONTAINER.is_match(&v))
-        });
+        let marked = ["id", "class"]
+            .iter()
+            .any(|a| el.attr(a).is_some_and(|v| NOT_FOUND_CONTAINER.is_match(&v)));
         if marked
             && !el.is_hidden()
             && let Some(m) = re.find(el.visible_text())
@@ -731,10 +767,9 @@ impl Rule for ExternalNotice {
                 continue;
             }
             let el = page.el(link.element);
-            if el
-                .attr("onclick")
-                .is_some_and(|v| v.contains("confirm(") || cfg.notice.as_ref().is_some_and(|r| r.is_match(&v)))
-            {
+            if el.attr("onclick").is_some_and(|v| {
+                v.contains("confirm(") || cfg.notice.as_ref().is_some_and(|r| r.is_match(&v))
+            }) {
                 continue;
             }
             if !hosts_seen.contains(&host) {
@@ -798,7 +833,8 @@ impl Blocklist {
     pub fn load(opts: &LinksOptions) -> Result<Blocklist> {
         let mut entries: Vec<String> = opts.blocklist.clone();
         if let Some(path) = &opts.blocklist_file {
-            let text = std::fs::read_to_string(path).map_err(|e| Error::io("cannot read", path, e))?;
+            let text =
+                std::fs::read_to_string(path).map_err(|e| Error::io("cannot read", path, e))?;
             entries.extend(
                 text.lines()
                     .map(|l| l.split('#').next().unwrap_or("").trim().to_string())
@@ -828,7 +864,10 @@ impl Blocklist {
 
     /// Whether a URL is listed.
     pub fn matches(&self, url: &Url) -> bool {
-        let host = url.host_str().map(str::to_ascii_lowercase).unwrap_or_default();
+        let host = url
+            .host_str()
+            .map(str::to_ascii_lowercase)
+            .unwrap_or_default();
         self.domains.iter().any(|d| host_in(&host, d))
             || self.patterns.iter().any(|r| r.is_match(url.as_str()))
     }
@@ -895,10 +934,7 @@ impl Rule for SiteUnavailable {
             return;
         };
         let lang = cx.lang;
-        let failure = home
-            .findings
-            .iter()
-            .find(|f| f.rule == "page/fetch-failed");
+        let failure = home.findings.iter().find(|f| f.rule == "page/fetch-failed");
         let (why, attempts) = match (home.status, failure) {
             (Some(s), _) if s >= 500 => (format!("HTTP {s}"), cx.options.fetch.retries() + 1),
             (None, Some(f)) => {
@@ -948,8 +984,12 @@ mod tests {
             <a href="https://www.gd.gov.cn/">广东省政府</a>
             <a href="https://www.example.gov.cn/about">本站</a>
             <a href="https://dept.example.gov.cn/">部门</a>
-            <a href="mailto:x@qq.com">信箱</a>"#;
+            <a href="mailto:x@qq.com">信箱</a>
+            <a href="https://bszs.conac.cn/sitename?id=1">党政机关</a>
+            <a href="http://www.hanweb.com" style="display:none">hidden</a>"#;
         assert_eq!(notice_ids(html), vec!["links/external-notice"]);
+        let only_hidden = r#"<a href="http://www.hanweb.com" style="display:none">x</a>"#;
+        assert!(notice_ids(only_hidden).is_empty());
     }
 
     #[test]
@@ -957,9 +997,11 @@ mod tests {
         let with_text = r#"<a href="https://www.people.com.cn/">人民网</a>
             <script>function go(u){ if(confirm('您即将离开本网站')) location=u; }</script>"#;
         assert!(notice_ids(with_text).is_empty());
-        let with_confirm = r#"<a href="https://www.people.com.cn/" onclick="return confirm('ok?')">x</a>"#;
+        let with_confirm =
+            r#"<a href="https://www.people.com.cn/" onclick="return confirm('ok?')">x</a>"#;
         assert!(notice_ids(with_confirm).is_empty());
-        let with_modal = r#"<div class="szxxalert-warning"></div><a href="https://www.qq.com/">x</a>"#;
+        let with_modal =
+            r#"<div class="szxxalert-warning"></div><a href="https://www.qq.com/">x</a>"#;
         assert!(notice_ids(with_modal).is_empty());
         // Redirectors on the site itself are not external links.
         let redirector = r#"<a href="/jump?url=https://www.qq.com/">x</a>"#;
@@ -1012,8 +1054,11 @@ mod tests {
             Some("404")
         );
         assert_eq!(
-            soft("<title>开平市</title><div class=\"error-page\">对不起，您访问的页面不存在！</div>", 200)
-                .as_deref(),
+            soft(
+                "<title>开平市</title><div class=\"error-page\">对不起，您访问的页面不存在！</div>",
+                200
+            )
+            .as_deref(),
             Some("页面不存在")
         );
         assert_eq!(
@@ -1023,24 +1068,39 @@ mod tests {
         // A real 404 is a broken link, not a soft one.
         assert_eq!(soft("<title>404</title>", 404), None);
         // A long article that mentions 404 in its body is not a soft 404.
-        let long = format!(
-            "<title>关于整治404号地块的通告</title>",
+        let long = format!("<title>关于整治404号地块的通告</title>",);
+        assert_eq!(
+            soft(&long, 200).as_deref(),
+            Some("404"),
+            "titles are trusted"
         );
-        assert_eq!(soft(&long, 200).as_deref(), Some("404"), "titles are trusted");
-        let body = format!("<title>通告</title><p>{}第404号文件</p>", "政务公开".repeat(400));
+        let body = format!(
+            "<title>通告</title><p>{}第404号文件</p>",
+            "政务公开".repeat(400)
+        );
         assert_eq!(soft(&body, 200), None);
         // Link text does not count: a menu entry "404 页面说明" is not an error page.
         assert_eq!(
-            soft("<title>首页</title><a href=/x>软404</a><a href=/y>页面不存在的原因</a><p>欢迎</p>", 200),
+            soft(
+                "<title>首页</title><a href=/x>软404</a><a href=/y>页面不存在的原因</a><p>欢迎</p>",
+                200
+            ),
             None
         );
         assert_eq!(
-            soft("<title>提示</title><a href=/>返回首页</a><p>抱歉，页面不存在</p>", 200).as_deref(),
+            soft(
+                "<title>提示</title><a href=/>返回首页</a><p>抱歉，页面不存在</p>",
+                200
+            )
+            .as_deref(),
             Some("页面不存在")
         );
         // Hidden templates do not count.
         assert_eq!(
-            soft("<title>首页</title><h1 hidden>页面不存在</h1><p>正文</p>", 200),
+            soft(
+                "<title>首页</title><h1 hidden>页面不存在</h1><p>正文</p>",
+                200
+            ),
             None
         );
     }
@@ -1090,6 +1150,9 @@ mod tests {
         assert!(ok("empty/").is_broken());
         // Root-relative links resolve against the folder.
         assert!(!local_status(&site, &Url::parse("file:///a.html").expect("u")).is_broken());
-        assert_eq!(shown(&site, root.join("x%20y.png").expect("j").as_str()), "x y.png");
+        assert_eq!(
+            shown(&site, root.join("x%20y.png").expect("j").as_str()),
+            "x y.png"
+        );
     }
 }

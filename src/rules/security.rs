@@ -82,7 +82,9 @@ fn probe(cx: &SiteCx<'_>, url: &Url) -> Probed {
         _ => return cx.services.fetch(url),
     };
     cx.services.remember(url.clone(), result);
-    cx.services.cached(url).unwrap_or_else(|| cx.services.fetch(url))
+    cx.services
+        .cached(url)
+        .unwrap_or_else(|| cx.services.fetch(url))
 }
 
 fn https_probe(site: &SiteData<'_>, cx: &SiteCx<'_>, at: &Url) -> Option<Probed> {
@@ -154,8 +156,8 @@ impl Rule for HttpNotRedirected {
         let (http_url, stays) = if start.scheme() == "http" {
             // Given as http://: it stays on http when the start page did not end on https and
             // HTTPS works.
-            let https_ok = at.scheme() == "http"
-                && https_probe(site, cx, &at).is_some_and(|r| r.is_ok());
+            let https_ok =
+                at.scheme() == "http" && https_probe(site, cx, &at).is_some_and(|r| r.is_ok());
             (start.to_string(), https_ok)
         } else {
             let Some(probe) = probe_url(&at, "http", cx.options.crawl.http_port()) else {
@@ -236,7 +238,12 @@ impl Rule for TlsInvalid {
                         && [Some(&p.url), p.final_url.as_ref()]
                             .into_iter()
                             .flatten()
-                            .any(|u| Url::parse(u).ok().and_then(|u| u.host_str().map(str::to_string)) == Some(failure.host.clone()))
+                            .any(|u| {
+                                Url::parse(u)
+                                    .ok()
+                                    .and_then(|u| u.host_str().map(str::to_string))
+                                    == Some(failure.host.clone())
+                            })
                 })
                 .count();
             let label = problem_label(failure.problem, lang);
@@ -260,7 +267,8 @@ impl Rule for TlsInvalid {
                 "problem".into(),
                 serde_json::to_value(failure.problem).unwrap_or_default(),
             );
-            f.data.insert("detail".into(), failure.message.clone().into());
+            f.data
+                .insert("detail".into(), failure.message.clone().into());
             f.data.insert("pages_unverified".into(), unverified.into());
         }
     }
@@ -278,7 +286,10 @@ fn mixed_kind(page: &Page, link: &crate::page::Link) -> Option<bool> {
         LinkKind::Media => Some(matches!(el.name(), "embed" | "object")),
         LinkKind::Image => Some(false),
         LinkKind::LinkOther => {
-            let rel = el.attr("rel").map(|r| r.to_ascii_lowercase()).unwrap_or_default();
+            let rel = el
+                .attr("rel")
+                .map(|r| r.to_ascii_lowercase())
+                .unwrap_or_default();
             rel.split_whitespace()
                 .any(|t| t == "icon" || t == "apple-touch-icon")
                 .then_some(false)
@@ -407,7 +418,10 @@ mod tests {
             .into_iter()
             .map(|f| {
                 (
-                    f.data.get("active").and_then(|v| v.as_bool()).unwrap_or(false),
+                    f.data
+                        .get("active")
+                        .and_then(|v| v.as_bool())
+                        .unwrap_or(false),
                     f.data
                         .get("resource")
                         .and_then(|v| v.as_str())
@@ -430,7 +444,11 @@ mod tests {
             <video src="http://x.gov.cn/v.mp4"></video><embed src="http://x.gov.cn/f.swf">"#;
         let found = mixed(html, "https://www.x.gov.cn/");
         let active: Vec<&str> = found.iter().filter(|f| f.0).map(|f| f.1.as_str()).collect();
-        let passive: Vec<&str> = found.iter().filter(|f| !f.0).map(|f| f.1.as_str()).collect();
+        let passive: Vec<&str> = found
+            .iter()
+            .filter(|f| !f.0)
+            .map(|f| f.1.as_str())
+            .collect();
         assert_eq!(
             active,
             vec![
@@ -455,7 +473,10 @@ mod tests {
 
     #[test]
     fn hsts_values() {
-        assert_eq!(hsts_max_age("max-age=31536000; includeSubDomains"), Some(31_536_000));
+        assert_eq!(
+            hsts_max_age("max-age=31536000; includeSubDomains"),
+            Some(31_536_000)
+        );
         assert_eq!(hsts_max_age("includeSubDomains; MAX-AGE=\"0\""), Some(0));
         assert_eq!(hsts_max_age("preload"), None);
     }
