@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use assert_cmd::Command;
-use common::server::{Response, Site, TestServer, gzip};
+use common::server::{Response, Site, gzip};
 use serde_json::Value;
 
 fn audit(args: &[&str]) -> (i32, Value, String) {

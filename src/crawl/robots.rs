@@ -148,18 +148,16 @@ impl Robots {
                         None => preamble_delay = preamble_delay.or(d),
                     }
                 }
-                "sitemap" | "site-map" => {
-                    // Split at the first ':' only, so the URL's own colons stay.
-                    if !value.is_empty() {
-                        sitemaps.push(value.to_string());
-                    }
+                // Split at the first ':' only, so the URL's own colons stay.
+                "sitemap" | "site-map" if !value.is_empty() => {
+                    sitemaps.push(value.to_string());
                 }
                 _ => {}
             }
         }
         let ours: Vec<&Group> = groups
             .iter()
-            .filter(|g| g.agents.iter().any(|a| *a == agent))
+            .filter(|g| g.agents.contains(&agent))
             .collect();
         let chosen: Vec<&Group> = if ours.is_empty() {
             groups

@@ -196,7 +196,7 @@ struct Work {
 enum Event {
     Fetched {
         work: Work,
-        result: std::result::Result<RawPage, FetchError>,
+        result: Box<std::result::Result<RawPage, FetchError>>,
     },
     Blocked {
         work: Work,
@@ -281,9 +281,8 @@ pub fn crawl(run: &SiteRun<'_>, index: usize, start: &Url) -> Result<Crawled> {
         run.services.cached(start),
     ));
     let mut root_url = start.clone();
-    if let Event::Fetched {
-        result: Ok(raw), ..
-    } = &first
+    if let Event::Fetched { result, .. } = &first
+        && let Ok(raw) = &**result
         && matches!(raw.final_url.scheme(), "http" | "https")
         && raw.final_url.host_str() != start.host_str()
     {
@@ -418,7 +417,10 @@ async fn fetch_work(
         Some(c) => (*c).clone(),
         None => fetcher.get_page(&work.url, work.depth).await,
     };
-    Event::Fetched { work, result }
+    Event::Fetched {
+        work,
+        result: Box::new(result),
+    }
 }
 
 fn worker(
@@ -678,7 +680,7 @@ impl Driver<'_> {
                 depth,
             } => self.on_processed(*report, &links, final_fp, depth),
             _ if self.stopped.is_some() => {}
-            Event::Fetched { work, result } => self.on_fetched(work, result),
+            Event::Fetched { work, result } => self.on_fetched(work, *result),
             Event::Blocked { work, robots } => self.on_blocked(&work, &robots),
             Event::Checked { fp, status } => {
                 self.checking = self.checking.saturating_sub(1);

@@ -58,7 +58,7 @@ pub struct LinksOptions {
     #[arg(long = "soft-404-pattern", value_name = "REGEX")]
     pub soft_404_patterns: Vec<String>,
     /// Text or markup showing a leave-site notice on a page or its scripts (regular
-    /// expression, repeatable) [default: 您即将离开|即将跳转|非本网站|... (see docs/links.md)]
+    /// expression, repeatable) [default: 您即将离开|即将跳转|非本网站|... (see docs/crawl.md)]
     #[arg(long = "leave-notice-pattern", value_name = "REGEX")]
     pub leave_notice_patterns: Vec<String>,
     /// Domain whose links need no leave-site notice, with its subdomains (repeatable)
@@ -767,6 +767,9 @@ impl Rule for ExternalNotice {
                 continue;
             }
             let el = page.el(link.element);
+            if el.is_hidden() {
+                continue;
+            }
             if el.attr("onclick").is_some_and(|v| {
                 v.contains("confirm(") || cfg.notice.as_ref().is_some_and(|r| r.is_match(&v))
             }) {
@@ -1068,9 +1071,9 @@ mod tests {
         // A real 404 is a broken link, not a soft one.
         assert_eq!(soft("<title>404</title>", 404), None);
         // A long article that mentions 404 in its body is not a soft 404.
-        let long = format!("<title>关于整治404号地块的通告</title>",);
+        let long = "<title>关于整治404号地块的通告</title>";
         assert_eq!(
-            soft(&long, 200).as_deref(),
+            soft(long, 200).as_deref(),
             Some("404"),
             "titles are trusted"
         );
