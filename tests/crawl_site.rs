@@ -471,6 +471,8 @@ fn limits_scope_and_seeds() {
     assert_eq!(server.hits_method("GET", "/c2.html"), 0);
     assert_eq!(server.hits_method("HEAD", "/c2.html"), 1);
     assert!(v["sites"][0]["crawl"]["skipped"]["limit"].as_u64() >= Some(1));
+    assert_eq!(v["sites"][0]["crawl"]["stopped_by"], "max-depth");
+    assert_eq!(v["complete"], true);
 
     // --max-pages 3: three pages, the rest left and the crawl marked incomplete (but the run
     // itself is complete: the limit was asked for).

@@ -232,7 +232,7 @@ pub struct CrawlStats {
     /// Whether every URL in scope was crawled (false when a limit or an interruption cut the
     /// crawl short).
     pub complete: bool,
-    /// What cut the crawl short: `max-pages`, `max-time` or `interrupted`.
+    /// What cut the crawl short: `max-pages`, `max-depth`, `max-time` or `interrupted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stopped_by: Option<String>,
 }

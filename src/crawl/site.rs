@@ -341,6 +341,7 @@ pub fn crawl(run: &SiteRun<'_>, index: usize, start: &Url) -> Result<Crawled> {
         max_depth: options.crawl.max_depth,
         stopped: None,
         limit_hit: false,
+        depth_hit: false,
     };
     let max_time = options.crawl.max_time()?;
 
@@ -384,7 +385,8 @@ pub fn crawl(run: &SiteRun<'_>, index: usize, start: &Url) -> Result<Crawled> {
     stats.stopped_by = driver
         .stopped
         .map(str::to_string)
-        .or_else(|| driver.limit_hit.then(|| "max-pages".to_string()));
+        .or_else(|| driver.limit_hit.then(|| "max-pages".to_string()))
+        .or_else(|| driver.depth_hit.then(|| "max-depth".to_string()));
     stats.complete = stats.stopped_by.is_none();
     Ok(Crawled {
         info: info.clone(),
@@ -487,6 +489,7 @@ struct Driver<'a> {
     max_depth: Option<u32>,
     stopped: Option<&'static str>,
     limit_hit: bool,
+    depth_hit: bool,
 }
 
 impl Driver<'_> {
@@ -897,6 +900,7 @@ impl Driver<'_> {
         match self.scope.classify(&u) {
             Verdict::Page => {
                 if self.max_depth.is_some_and(|m| depth > m) {
+                    self.depth_hit = true;
                     self.stats.skipped.limit += 1;
                     self.enqueue_check(url, fp);
                 } else if self.page_limit_reached() {

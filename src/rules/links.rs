@@ -604,6 +604,10 @@ pub fn soft_404_phrase(page: &Page, re: &Regex) -> Option<String> {
     if let Some(m) = page.title().and_then(|t| re.find(t)) {
         return Some(m.as_str().to_string());
     }
+    // One scan of the text first: most pages never mention the phrases.
+    if !re.is_match(page.visible_text()) {
+        return None;
+    }
     for h in page.elements_named_any(&["h1", "h2", "h3"]) {
         if h.is_hidden() {
             continue;
