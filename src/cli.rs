@@ -94,13 +94,15 @@ impl Progress for Bar {
         } else {
             self.1.load(Ordering::Relaxed)
         };
-        let name = crate::dom::truncate_chars(name, 50);
-        self.0.set_message(if errors > 0 {
-            format!("✗{errors} {name}")
-        } else {
-            name.into_owned()
-        });
         self.0.inc(1);
+        let queued = self
+            .0
+            .length()
+            .unwrap_or(0)
+            .saturating_sub(self.0.position());
+        let name = crate::dom::truncate_chars(name, 50);
+        self.0
+            .set_message(format!("queued {queued} · errors {errors} · {name}"));
     }
     fn skip(&self, n: u64) {
         let len = self.0.length().unwrap_or(0);

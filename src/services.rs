@@ -89,8 +89,8 @@ impl Services {
         }
     }
 
-    /// Fetches a URL (GET, redirects followed), once per run: later calls get the cached
-    /// result. Blocks the calling worker thread; must not be called from async code.
+    /// Fetches a URL (GET, redirects followed), once per site (the cache is emptied when a
+    /// site is finished): later calls get the cached result. Blocks the calling worker thread; must not be called from async code.
     pub fn fetch(&self, url: &Url) -> Fetched {
         if let Ok(c) = self.cache.lock()
             && let Some(hit) = c.get(url)
