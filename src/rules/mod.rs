@@ -196,6 +196,8 @@ pub struct LinkTarget {
     pub kinds: Vec<LinkKind>,
     /// Indices (into [`SiteData::pages`]) of the pages that reference it.
     pub sources: Vec<u32>,
+    /// Its checked status (crawl, link check or file lookup); `None` when not looked at.
+    pub status: Option<links::LinkStatus>,
 }
 
 /// Every distinct link target of a site (absolute URL -> target), for site rules.
