@@ -22,6 +22,7 @@ pub struct Services {
     http: Option<HttpFetcher>,
     network: bool,
     cache: Mutex<HashMap<Url, Fetched>>,
+    dns: Option<crate::dns::Dns>,
 }
 
 impl std::fmt::Debug for Services {
@@ -40,6 +41,7 @@ impl Services {
             http: Some(http),
             network: true,
             cache: Mutex::new(HashMap::new()),
+            dns: None,
         }
     }
 
@@ -51,7 +53,20 @@ impl Services {
             http: None,
             network: false,
             cache: Mutex::new(HashMap::new()),
+            dns: None,
         }
+    }
+
+    /// The same services with the audit's resolver (the one the HTTP client resolves through),
+    /// for rules that look up DNS records (the IPv6 checks).
+    pub fn with_dns(mut self, dns: crate::dns::Dns) -> Services {
+        self.dns = Some(dns);
+        self
+    }
+
+    /// The audit's resolver, when online.
+    pub fn dns(&self) -> Option<&crate::dns::Dns> {
+        self.dns.as_ref()
     }
 
     /// Whether rules may use the network.
