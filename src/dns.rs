@@ -74,7 +74,9 @@ fn parse_server(s: &str) -> Option<SocketAddr> {
         return Some(sa);
     }
     let bare = s.trim_start_matches('[').trim_end_matches(']');
-    bare.parse::<IpAddr>().ok().map(|ip| SocketAddr::new(ip, 53))
+    bare.parse::<IpAddr>()
+        .ok()
+        .map(|ip| SocketAddr::new(ip, 53))
 }
 
 /// Which addresses a resolver adapter hands to the HTTP client.
@@ -142,7 +144,8 @@ impl V6Class {
             V6Class::Reserved
         } else if (s[0] == 0x2001 && s[1] == 0x0db8) || s[0] & 0xfff0 == 0x3ff0 {
             V6Class::Documentation
-        } else if (s[..6] == [0x64, 0xff9b, 0, 0, 0, 0]) || (s[0] == 0x64 && s[1] == 0xff9b && s[2] == 1)
+        } else if (s[..6] == [0x64, 0xff9b, 0, 0, 0, 0])
+            || (s[0] == 0x64 && s[1] == 0xff9b && s[2] == 1)
         {
             V6Class::Nat64
         } else {
@@ -319,9 +322,7 @@ impl Dns {
         match (&self.inner.server, &self.inner.backend) {
             (Some(s), _) => s.to_string(),
             (None, Backend::Os(_)) => "system (getaddrinfo)".into(),
-            (None, Backend::Hickory(_)) if self.inner.system_servers.is_empty() => {
-                "system".into()
-            }
+            (None, Backend::Hickory(_)) if self.inner.system_servers.is_empty() => "system".into(),
             (None, Backend::Hickory(_)) => format!(
                 "system ({})",
                 self.inner
@@ -596,7 +597,9 @@ impl reqwest::dns::Resolve for HttpResolve {
                         Box::new(addrs.into_iter().map(|ip| SocketAddr::new(ip, 0)));
                     Ok(it)
                 }
-                Err(m) => Err(Box::new(ResolveError(m)) as Box<dyn std::error::Error + Send + Sync>),
+                Err(m) => {
+                    Err(Box::new(ResolveError(m)) as Box<dyn std::error::Error + Send + Sync>)
+                }
             }
         })
     }
@@ -653,11 +656,13 @@ mod tests {
 
     #[test]
     fn parses_servers() {
-        let p = |s: &str| DnsOptions {
-            server: Some(s.into()),
-            timeout: None,
-        }
-        .server();
+        let p = |s: &str| {
+            DnsOptions {
+                server: Some(s.into()),
+                timeout: None,
+            }
+            .server()
+        };
         assert_eq!(
             p("127.0.0.1:5353").ok().flatten(),
             Some("127.0.0.1:5353".parse().expect("addr"))

@@ -212,7 +212,11 @@ fn serve(socket: UdpSocket, zones: Vec<Zone>, stop: Arc<AtomicBool>, log: Arc<Mu
 }
 
 /// Parses a query and builds the reply; `None` for a packet that is not a parsable query.
-fn answer(packet: &[u8], zones: &HashMap<String, Zone>, log: &Mutex<Vec<Query>>) -> Option<Vec<u8>> {
+fn answer(
+    packet: &[u8],
+    zones: &HashMap<String, Zone>,
+    log: &Mutex<Vec<Query>>,
+) -> Option<Vec<u8>> {
     if packet.len() < 12 || packet[2] & 0x80 != 0 {
         return None;
     }
@@ -282,7 +286,10 @@ fn answer(packet: &[u8], zones: &HashMap<String, Zone>, log: &Mutex<Vec<Query>>)
             rcode
         }
     };
-    let soa_in_answer = qtype == TYPE_SOA && answers.is_empty() && rcode == 0 && soa.is_some_and(|z| z.apex == name);
+    let soa_in_answer = qtype == TYPE_SOA
+        && answers.is_empty()
+        && rcode == 0
+        && soa.is_some_and(|z| z.apex == name);
     let mut out = Vec::with_capacity(512);
     out.extend_from_slice(&packet[0..2]); // id
     out.push(0x84 | rd); // QR, AA, RD copied
@@ -353,7 +360,7 @@ fn write_soa(out: &mut Vec<u8>, apex: &str) {
     let mut data = Vec::new();
     write_name(&mut data, &format!("ns1.{apex}"));
     write_name(&mut data, &format!("hostmaster.{apex}"));
-    for v in [2024_01_01u32, 3600, 600, 86400, 60] {
+    for v in [2_024_010_100_u32, 3600, 600, 86400, 60] {
         data.extend_from_slice(&v.to_be_bytes());
     }
     write_header(out, apex, TYPE_SOA, &data);

@@ -222,7 +222,9 @@ mod tests {
         );
         assert_eq!(label("<body><p>IPv6</p><p>支持</p></body>"), None);
         assert_eq!(
-            label("<body><img src=a.png alt=\"我市召开会议部署推进政务网站全面支持IPv6改造工作\"></body>"),
+            label(
+                "<body><img src=a.png alt=\"我市召开会议部署推进政务网站全面支持IPv6改造工作\"></body>"
+            ),
             None
         );
     }

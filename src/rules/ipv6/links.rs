@@ -172,7 +172,10 @@ enum HostState {
 #[derive(Debug, Clone)]
 enum Outcome {
     Ok,
-    Fail { reason: &'static str, detail: String },
+    Fail {
+        reason: &'static str,
+        detail: String,
+    },
     NotTested,
     Excluded,
 }
@@ -268,7 +271,10 @@ pub(super) fn measure_links(
         }
     });
     let chosen: Vec<usize> = order.into_iter().take(max_links).collect();
-    let urls: Vec<Url> = chosen.iter().map(|&i| plan.targets[i].url.clone()).collect();
+    let urls: Vec<Url> = chosen
+        .iter()
+        .map(|&i| plan.targets[i].url.clone())
+        .collect();
 
     // 3. Check them.
     let (outcomes, hosts) = rt.block_on(check_all(dns, clients, &urls, options));
@@ -304,11 +310,7 @@ pub(super) fn measure_links(
         if let Some(Outcome::Fail { reason, detail }) = outcome {
             failed.push(FailedLink {
                 url: key,
-                level: if t.same_site || count_tp {
-                    t.level
-                } else {
-                    0
-                },
+                level: if t.same_site || count_tp { t.level } else { 0 },
                 reason: (*reason).to_string(),
                 detail: detail.clone(),
             });
@@ -321,14 +323,14 @@ pub(super) fn measure_links(
     }
 
     // 5. Hosts without IPv6.
-    let mut by_host: HashMap<String, (bool, BTreeSet<&'static str>, usize, usize)> =
-        HashMap::new();
+    let mut by_host: HashMap<String, (bool, BTreeSet<&'static str>, usize, usize)> = HashMap::new();
     for t in &plan.targets {
         let Some(h) = t.url.host_str() else { continue };
         let key = t.url.to_string();
-        let e = by_host
-            .entry(h.to_ascii_lowercase())
-            .or_insert((!t.same_site, BTreeSet::new(), 0, 0));
+        let e =
+            by_host
+                .entry(h.to_ascii_lowercase())
+                .or_insert((!t.same_site, BTreeSet::new(), 0, 0));
         e.1.extend(t.kinds.iter().copied());
         match outcomes.get(&key) {
             Some(Outcome::Ok) => e.3 += 1,
@@ -362,7 +364,9 @@ pub(super) fn measure_links(
             continue;
         }
         let (reason, detail) = match hosts.get(name) {
-            Some(HostState::NoAaaa { .. }) => ("no_aaaa", tr!(lang, "没有 AAAA 记录", "no AAAA record")),
+            Some(HostState::NoAaaa { .. }) => {
+                ("no_aaaa", tr!(lang, "没有 AAAA 记录", "no AAAA record"))
+            }
             Some(HostState::Unusable(d)) => ("no_usable_aaaa", d.clone()),
             Some(HostState::DnsError { message, .. }) => ("dns_error", message.clone()),
             _ => (
@@ -653,7 +657,10 @@ async fn probe(client: &reqwest::Client, url: &Url) -> Result<u16, (&'static str
         Ok(resp) => {
             // Only a redirect to an IPv4 address literal can get here over IPv4.
             if resp.remote_addr().is_some_and(|a| a.is_ipv4()) {
-                return Err(("redirect", format!("redirected to an IPv4 address: {}", resp.url())));
+                return Err((
+                    "redirect",
+                    format!("redirected to an IPv4 address: {}", resp.url()),
+                ));
             }
             Ok(resp.status().as_u16())
         }
@@ -731,7 +738,8 @@ async fn check_group(
     }
     out.push((first.to_string(), outcome));
     let mut set = tokio::task::JoinSet::new();
-    for u in rest.iter().cloned() {
+    for u in rest {
+        let u = u.clone();
         let (v6, v4, sem) = (v6.clone(), v4.clone(), Arc::clone(&sem));
         set.spawn(async move {
             let _permit = sem.acquire().await;
@@ -772,6 +780,82 @@ mod tests {
         assert!(looks_like_page(&u("http://a.gov.cn/art?id=1")));
         assert!(!looks_like_page(&u("http://a.gov.cn/files/report.PDF")));
         assert!(!looks_like_page(&u("http://a.gov.cn/a.docx")));
+    }
+
+    fn report(url: &str) -> crate::report::PageReport {
+        crate::report::PageReport {
+            url: url.into(),
+            path: None,
+            site: 0,
+            status: Some(200),
+            final_url: None,
+            encoding: Some("UTF-8".into()),
+            charset_source: None,
+            title: None,
+            bytes: 0,
+            depth: 1,
+            findings: Vec::new(),
+            facts: crate::report::Facts::new(),
+        }
+    }
+
+    #[test]
+    fn level3_links_of_crawled_pages_come_from_the_link_index() {
+        let info = crate::rules::testing::site("http://www.x.gov.cn/");
+        let pages = vec![
+            report("http://www.x.gov.cn/"),
+            report("http://www.x.gov.cn/a.html"),
+            report("http://www.x.gov.cn/b.html"),
+        ];
+        let mut index = crate::rules::LinkIndex::default();
+        index.add(
+            0,
+            &[("http://www.x.gov.cn/a.html".into(), LinkKind::Anchor)],
+        );
+        index.add(
+            1,
+            &[
+                ("http://www.x.gov.cn/c.html".into(), LinkKind::Anchor),
+                ("http://hm.baidu.com/h.js".into(), LinkKind::Script),
+            ],
+        );
+        index.add(
+            2,
+            &[("http://www.x.gov.cn/z.html".into(), LinkKind::Anchor)],
+        );
+        let site = SiteData {
+            info: &info,
+            pages: &pages,
+            links: &index,
+        };
+        // a.html was crawled: its links come from the index (offline services would fail a
+        // fetch); b.html is not a level-2 page here, so its links are not read.
+        let mut scanned = 0;
+        let mut got = level2_links(
+            &site,
+            &[Url::parse("http://www.x.gov.cn/a.html").expect("url")],
+            &Services::offline(),
+            &mut scanned,
+        );
+        got.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(
+            got,
+            vec![
+                ("http://hm.baidu.com/h.js".to_string(), LinkKind::Script),
+                ("http://www.x.gov.cn/c.html".to_string(), LinkKind::Anchor),
+            ]
+        );
+        assert_eq!(scanned, 1);
+        // A page that was not crawled and cannot be fetched contributes nothing.
+        let mut scanned = 0;
+        let got = level2_links(
+            &site,
+            &[Url::parse("http://www.x.gov.cn/new.html").expect("url")],
+            &Services::offline(),
+            &mut scanned,
+        );
+        assert!(got.is_empty());
+        assert_eq!(scanned, 0);
     }
 
     #[test]

@@ -190,7 +190,7 @@ enum Reach {
     NoRoute(String),
     /// A 2xx answer over IPv6.
     Ok {
-        raw: RawPage,
+        raw: Box<RawPage>,
         attempts: u32,
         remote: Option<SocketAddr>,
         tls_error: Option<String>,
@@ -267,7 +267,7 @@ async fn reach_home(
                     last_message = format!("redirected to an IPv4 address ({})", raw.final_url);
                 } else if (200..300).contains(&status) {
                     return Reach::Ok {
-                        raw,
+                        raw: Box::new(raw),
                         attempts: attempt,
                         remote,
                         tls_error,
@@ -449,8 +449,15 @@ pub fn measure(
                 if usable.is_empty() {
                     Reach::NoAddress
                 } else {
-                    reach_home(&clients, &home_url, &usable, opts.attempts(), pause, max_body)
-                        .await
+                    reach_home(
+                        &clients,
+                        &home_url,
+                        &usable,
+                        opts.attempts(),
+                        pause,
+                        max_body,
+                    )
+                    .await
                 }
             }
             Err(LookupError::NoRecords) => Reach::NoAddress,
@@ -507,18 +514,12 @@ pub fn measure(
                 ))
             }
         }
-        Err(LookupError::NoRecords) => Check::fail(tr!(
-            lang,
-            "没有 AAAA 记录{via}",
-            "no AAAA record{via}"
-        )),
+        Err(LookupError::NoRecords) => {
+            Check::fail(tr!(lang, "没有 AAAA 记录{via}", "no AAAA record{via}"))
+        }
         Err(LookupError::Failed(m)) => Check::not_tested(
             cause::DNS_ERROR,
-            tr!(
-                lang,
-                "AAAA 查询失败：{m}",
-                "the AAAA query failed: {m}"
-            ),
+            tr!(lang, "AAAA 查询失败：{m}", "the AAAA query failed: {m}"),
         ),
     };
 
@@ -544,11 +545,9 @@ pub fn measure(
                             with.push(format!("{name} ({})", describe_v6(&usable, lang)));
                         }
                     }
-                    Err(LookupError::NoRecords) => without.push(tr!(
-                        lang,
-                        "{name}（没有 AAAA）",
-                        "{name} (no AAAA)"
-                    )),
+                    Err(LookupError::NoRecords) => {
+                        without.push(tr!(lang, "{name}（没有 AAAA）", "{name} (no AAAA)"))
+                    }
                     Err(LookupError::Failed(m)) => any_error = Some(format!("{name}: {m}")),
                 }
                 fact.ns.push(entry);
@@ -641,7 +640,7 @@ pub fn measure(
             if let Some(t) = tls_error {
                 c = c.with("tls_error", t);
             }
-            v6_page = Some(raw);
+            v6_page = Some(*raw);
             c
         }
         Reach::Failed {
@@ -720,10 +719,7 @@ fn label_check_offline(
             ),
         );
     }
-    Check::not_tested(
-        cause::DEPENDS,
-        tr!(lang, "尚未检测", "not measured yet"),
-    )
+    Check::not_tested(cause::DEPENDS, tr!(lang, "尚未检测", "not measured yet"))
 }
 
 fn label_check(
@@ -770,7 +766,10 @@ fn label_check(
 }
 
 fn norm_title(t: Option<&str>) -> String {
-    t.unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ")
+    t.unwrap_or("")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Shingle length (characters) of the text comparison.

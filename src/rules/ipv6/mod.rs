@@ -39,11 +39,19 @@ pub use measure::measure;
 pub struct Ipv6Options {
     /// Lowest text similarity (0-1) between the home page's IPv4 and IPv6 answers
     /// [default: 0.9 (unconfirmed)]
-    #[arg(id = "ipv6_min_similarity", long = "ipv6-min-similarity", value_name = "RATIO")]
+    #[arg(
+        id = "ipv6_min_similarity",
+        long = "ipv6-min-similarity",
+        value_name = "RATIO"
+    )]
     pub min_similarity: Option<f64>,
     /// Lowest share (0-1) of level-2 and of level-3 links that must answer over IPv6
     /// [default: 0.85 (placeholder reusing the 2022 85% target; unconfirmed)]
-    #[arg(id = "ipv6_min_link_rate", long = "ipv6-min-link-rate", value_name = "RATIO")]
+    #[arg(
+        id = "ipv6_min_link_rate",
+        long = "ipv6-min-link-rate",
+        value_name = "RATIO"
+    )]
     pub min_link_rate: Option<f64>,
     /// Time allowed per request made over IPv6, in seconds [default: 15]
     #[arg(id = "ipv6_timeout", long = "ipv6-timeout", value_name = "SECS")]
@@ -53,7 +61,11 @@ pub struct Ipv6Options {
     pub attempts: Option<u32>,
     /// Most level-2 pages fetched to find the level-3 links (pages already crawled are not
     /// fetched again) [default: 50]
-    #[arg(id = "ipv6_max_level2_pages", long = "ipv6-max-level2-pages", value_name = "N")]
+    #[arg(
+        id = "ipv6_max_level2_pages",
+        long = "ipv6-max-level2-pages",
+        value_name = "N"
+    )]
     pub max_level2_pages: Option<usize>,
     /// Most distinct links checked over IPv6 per site, level-2 first; 0 turns the link rates
     /// off [default: 1000]
@@ -73,7 +85,11 @@ pub struct Ipv6Options {
     pub accept_non_global: bool,
     /// Domain whose hosts count as the site's own for the link rates (repeatable)
     /// [default: the start host without a leading "www."]
-    #[arg(id = "ipv6_site_domain", long = "ipv6-site-domain", value_name = "DOMAIN")]
+    #[arg(
+        id = "ipv6_site_domain",
+        long = "ipv6-site-domain",
+        value_name = "DOMAIN"
+    )]
     pub site_domains: Vec<String>,
     /// Pattern (Rust regex) of the "supports IPv6" label [default: the observed
     /// (?i)(?:本网站|本站|网站)?(?:已)?支持\s*IPv6(?:访问)?]
@@ -88,7 +104,8 @@ fn parse_pattern(s: &str) -> Result<String, String> {
 }
 
 fn ratio(v: Option<f64>, default: f64) -> f64 {
-    v.filter(|v| v.is_finite()).map_or(default, |v| v.clamp(0.0, 1.0))
+    v.filter(|v| v.is_finite())
+        .map_or(default, |v| v.clamp(0.0, 1.0))
 }
 
 impl Ipv6Options {
@@ -449,8 +466,10 @@ impl Rule for NoAaaa {
         let f = cx.report(msg);
         f.url = url;
         f.data.insert("host".into(), host.into());
-        f.data.insert("aaaa".into(), m.addresses.aaaa.clone().into());
-        f.data.insert("cname".into(), m.addresses.cname.clone().into());
+        f.data
+            .insert("aaaa".into(), m.addresses.aaaa.clone().into());
+        f.data
+            .insert("cname".into(), m.addresses.cname.clone().into());
     }
 }
 
@@ -733,7 +752,13 @@ impl Rule for LabelFalse {
                     "reachable" => &m.checks.reachable,
                     _ => &m.checks.consistent,
                 };
-                tr!(cx.lang, "{}：{}", "{}: {}", check_name(k, cx.lang), c.detail)
+                tr!(
+                    cx.lang,
+                    "{}：{}",
+                    "{}: {}",
+                    check_name(k, cx.lang),
+                    c.detail
+                )
             })
             .collect();
         let msg = tr!(
@@ -828,7 +853,15 @@ impl Rule for NotTested {
         }
         let parts: Vec<String> = untested
             .iter()
-            .map(|(k, c)| tr!(cx.lang, "{}：{}", "{}: {}", check_name(k, cx.lang), c.detail))
+            .map(|(k, c)| {
+                tr!(
+                    cx.lang,
+                    "{}：{}",
+                    "{}: {}",
+                    check_name(k, cx.lang),
+                    c.detail
+                )
+            })
             .collect();
         let msg = tr!(
             cx.lang,
@@ -868,10 +901,7 @@ fn section(report: &Report, site: usize, lang: Lang) -> Option<String> {
     }
     let c = &m.checks;
     let mut out = String::new();
-    let mut line = format!(
-        "IPv6: AAAA {}",
-        c.aaaa.result.label(lang)
-    );
+    let mut line = format!("IPv6: AAAA {}", c.aaaa.result.label(lang));
     if !m.addresses.aaaa.is_empty() {
         line.push_str(&format!(" ({})", m.addresses.aaaa.join(", ")));
     }
