@@ -711,3 +711,18 @@ fn every_request_resolves_through_the_given_server() {
     // The IPv6 family did not run (--only page): no ipv6 fact.
     assert_eq!(run.site().get("ipv6"), None);
 }
+
+#[test]
+fn a_name_without_any_address_is_not_an_ipv6_failure() {
+    // NXDOMAIN: the page cannot be fetched at all (page/fetch-failed); no ipv6 finding.
+    let dns = TestDns::start(
+        Zone::new("v6test.gov.cn")
+            .ns("ns1.v6test.gov.cn")
+            .aaaa("ns1.v6test.gov.cn", "::1"),
+    );
+    let run = audit(&dns, "http://gone.v6test.gov.cn/", &["--only", "ipv6", "--only", "page"]);
+    assert_eq!(run.ipv6_rules(), Vec::<String>::new(), "{:#}", run.ipv6());
+    assert_eq!(run.check("aaaa"), "not_tested");
+    assert_eq!(run.ipv6()["checks"]["aaaa"]["cause"], "unresolvable");
+    assert_eq!(run.report["pages"][0]["findings"][0]["rule"], "page/fetch-failed");
+}

@@ -665,6 +665,25 @@ pub fn measure(
         }
     };
 
+    // A name without any address (NXDOMAIN, or neither A nor AAAA) is not an IPv6 matter: the
+    // site does not resolve at all (page/fetch-failed says so).
+    let unresolvable = matches!(
+        (&p1.a, &p1.aaaa),
+        (Err(LookupError::NoRecords), Err(LookupError::NoRecords))
+    );
+    if unresolvable {
+        let d = tr!(
+            lang,
+            "{host} 没有任何地址（既无 A 也无 AAAA 记录），无法检测",
+            "{host} has no address at all (neither A nor AAAA), nothing to test"
+        );
+        fact.checks.aaaa = Check::not_tested(cause::UNRESOLVABLE, d.clone());
+        fact.checks.reachable = Check::not_tested(cause::UNRESOLVABLE, d.clone());
+        if fact.checks.ns.result == Outcome::NotTested {
+            fact.checks.ns = Check::not_tested(cause::UNRESOLVABLE, d);
+        }
+    }
+
     // IPv4/IPv6 consistency.
     fact.checks.consistent = consistency(
         home_raw,

@@ -193,6 +193,8 @@ pub mod cause {
     pub const NO_LINKS: &str = "no_links";
     /// A setting is invalid.
     pub const CONFIG: &str = "config";
+    /// The name has no address at all (reported by `page/fetch-failed`).
+    pub const UNRESOLVABLE: &str = "unresolvable";
 }
 
 /// One check's outcome, a sentence saying why, and structured details.
@@ -723,6 +725,7 @@ fn check_name(key: &str, lang: Lang) -> &'static str {
         "reachable" => lang.pick("首页 IPv6 访问", "home page over IPv6"),
         "consistent" => lang.pick("IPv4/IPv6 内容一致性", "IPv4/IPv6 consistency"),
         "ns" => lang.pick("域名服务器 IPv6", "name servers over IPv6"),
+        "label" => lang.pick("IPv6 标识", "IPv6 label"),
         _ => lang.pick("链接 IPv6 支持率", "link support rate"),
     }
 }
@@ -839,6 +842,7 @@ impl Rule for NotTested {
             ("reachable", &c.reachable),
             ("consistent", &c.consistent),
             ("links", &c.links),
+            ("label", &c.label),
         ]
         .into_iter()
         .filter(|(_, c)| {
