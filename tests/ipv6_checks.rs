@@ -720,9 +720,61 @@ fn a_name_without_any_address_is_not_an_ipv6_failure() {
             .ns("ns1.v6test.gov.cn")
             .aaaa("ns1.v6test.gov.cn", "::1"),
     );
-    let run = audit(&dns, "http://gone.v6test.gov.cn/", &["--only", "ipv6", "--only", "page"]);
+    let run = audit(
+        &dns,
+        "http://gone.v6test.gov.cn/",
+        &["--only", "ipv6", "--only", "page"],
+    );
     assert_eq!(run.ipv6_rules(), Vec::<String>::new(), "{:#}", run.ipv6());
     assert_eq!(run.check("aaaa"), "not_tested");
     assert_eq!(run.ipv6()["checks"]["aaaa"]["cause"], "unresolvable");
-    assert_eq!(run.report["pages"][0]["findings"][0]["rule"], "page/fetch-failed");
+    assert_eq!(
+        run.report["pages"][0]["findings"][0]["rule"],
+        "page/fetch-failed"
+    );
+}
+
+#[test]
+fn example_site_served_from_an_ipv4_only_host_has_a_false_label() {
+    // examples/site shows 网站支持IPv6 on every page (VIOLATIONS.md #26).
+    let dir = root().join("examples/site");
+    let server = TestServer::start(move |req| {
+        let mut path = req.path_only().trim_start_matches('/').to_string();
+        if path.is_empty() || path.ends_with('/') {
+            path.push_str("index.html");
+        }
+        let file = dir.join(&path);
+        if path.contains("..") || !file.is_file() {
+            return common::server::Response::not_found();
+        }
+        let body = std::fs::read(&file).unwrap_or_default();
+        let ct = if path.ends_with(".html") {
+            "text/html"
+        } else {
+            "application/octet-stream"
+        };
+        common::server::Response::bytes(200, ct, body)
+    });
+    let z = Zone::new("yunting.gov.cn")
+        .ns("ns1.yunting.gov.cn")
+        .aaaa("ns1.yunting.gov.cn", "::1")
+        .a("www.yunting.gov.cn", "127.0.0.1");
+    let dns = TestDns::start(z);
+    let url = format!("http://www.yunting.gov.cn:{}/", server.port());
+    let run = audit(&dns, &url, &["--only", "ipv6"]);
+    assert_eq!(
+        run.ipv6_rules(),
+        vec![
+            "ipv6/label-false",
+            "ipv6/link-support-rate",
+            "ipv6/link-support-rate",
+            "ipv6/no-aaaa"
+        ],
+        "{:#}",
+        run.ipv6()
+    );
+    assert_eq!(run.ipv6()["label"]["text"], "网站支持IPv6");
+    assert_eq!(run.ipv6()["rates"]["level3"]["ok"], 0);
+    assert_eq!(run.ipv6()["rates"]["level2"]["ok"], 0);
+    assert!(run.ipv6()["rates"]["level2"]["total"].as_u64().unwrap_or(0) >= 5);
 }

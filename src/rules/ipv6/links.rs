@@ -68,6 +68,44 @@ fn kind_name(k: LinkKind) -> &'static str {
     }
 }
 
+/// Index file names a server answers for a directory.
+const INDEX_NAMES: &[&str] = &[
+    "index.html",
+    "index.htm",
+    "index.shtml",
+    "index.shtm",
+    "index.jsp",
+    "index.php",
+    "index.asp",
+    "index.aspx",
+    "default.html",
+    "default.htm",
+    "default.asp",
+    "default.aspx",
+];
+
+/// The URLs that name the home page: itself, and its directory with and without an index file
+/// name (`/`, `/index.html`, `/index.shtml`...).
+fn home_aliases(home: &Url) -> Vec<String> {
+    let mut u = home.clone();
+    u.set_fragment(None);
+    let mut out = vec![u.to_string()];
+    if u.query().is_some() {
+        return out;
+    }
+    let path = u.path().to_string();
+    let (dir, last) = path.rsplit_once('/').unwrap_or(("", &path));
+    if !last.is_empty() && !INDEX_NAMES.contains(&last.to_ascii_lowercase().as_str()) {
+        return out;
+    }
+    for name in std::iter::once("").chain(INDEX_NAMES.iter().copied()) {
+        let mut a = u.clone();
+        a.set_path(&format!("{dir}/{name}"));
+        out.push(a.to_string());
+    }
+    out
+}
+
 /// The site's own domains.
 struct SiteDomains(Vec<String>);
 
@@ -239,9 +277,7 @@ pub(super) fn measure_links(
     let domains = SiteDomains::new(&opts.site_domains, &home_hosts);
     let mut plan = Plan::default();
     for u in [home_url, &home.url, &home.requested_url] {
-        let mut u = u.clone();
-        u.set_fragment(None);
-        plan.skip.insert(u.to_string());
+        plan.skip.extend(home_aliases(u));
     }
     for (url, kind) in crate::audit::page_links(home) {
         plan.add(&url, kind, 2, &domains);
@@ -310,7 +346,7 @@ pub(super) fn measure_links(
         if let Some(Outcome::Fail { reason, detail }) = outcome {
             failed.push(FailedLink {
                 url: key,
-                level: if t.same_site || count_tp { t.level } else { 0 },
+                level: t.rate_level(count_tp).unwrap_or(0),
                 reason: (*reason).to_string(),
                 detail: detail.clone(),
             });
@@ -769,6 +805,26 @@ mod tests {
         assert!(!d.contains("hm.baidu.com"));
         let d = SiteDomains::new(&["gov.cn".into()], &["www.v6test.gov.cn"]);
         assert!(d.contains("www.gov.cn"));
+    }
+
+    #[test]
+    fn home_page_aliases() {
+        let u = |s: &str| Url::parse(s).expect("url");
+        let a = home_aliases(&u("http://a.gov.cn/"));
+        assert!(a.contains(&"http://a.gov.cn/index.html".to_string()));
+        assert!(a.contains(&"http://a.gov.cn/index.shtml".to_string()));
+        let a = home_aliases(&u("http://a.gov.cn/zw/index.htm#top"));
+        assert!(a.contains(&"http://a.gov.cn/zw/".to_string()));
+        assert!(a.contains(&"http://a.gov.cn/zw/index.htm".to_string()));
+        assert!(!a.contains(&"http://a.gov.cn/".to_string()));
+        assert_eq!(
+            home_aliases(&u("http://a.gov.cn/portal/home.do?id=1")),
+            vec!["http://a.gov.cn/portal/home.do?id=1".to_string()]
+        );
+        assert_eq!(
+            home_aliases(&u("http://a.gov.cn/col/col1.html")),
+            vec!["http://a.gov.cn/col/col1.html".to_string()]
+        );
     }
 
     #[test]

@@ -320,7 +320,7 @@ fn describe_v6(addrs: &[IpAddr], lang: Lang) -> String {
                 if c == V6Class::Global {
                     v6.to_string()
                 } else {
-                    format!("{v6}（{}）", c.label(lang))
+                    tr!(lang, "{v6}（{}）", "{v6} ({})", c.label(lang))
                 }
             }
             IpAddr::V4(v4) => v4.to_string(),
