@@ -200,7 +200,9 @@ fn dual_stack_site_with_all_links_on_ipv6_has_no_finding() {
         let body = format!(
             "<p><span class=v6>本网站支持IPv6</span></p>\
              <nav><a href=/a.html>政务公开</a> <a href=/b.html>政务服务</a> \
-             <a href=http://sub.v6test.gov.cn:{port}/c.html>子站</a> <a href=#top>顶部</a></nav>{}",
+             <a href=http://sub.v6test.gov.cn:{port}/c.html>子站</a> <a href=#top>顶部</a> \
+             <a href=/index.html>首页</a></nav>\
+             <script src=http://edge.cdn-test.net:{port}/s.js></script>{}",
             news(20)
         );
         Site::new()
@@ -210,6 +212,8 @@ fn dual_stack_site_with_all_links_on_ipv6_has_no_finding() {
             .page("/c.html", home("子站", "<p>子站</p>"))
             .page("/d.html", home("通知", "<p>通知</p>"))
             .page("/e.html", home("办事", "<p>办事</p>"))
+            .page("/index.html", home("云汀县人民政府", "<p>首页</p>"))
+            .page_bytes("/s.js", "text/javascript", "var x=1;")
     };
     // Build once with port 0 to get a port, then serve the real pages on it.
     let Some((v4, v6)) = (0..32).find_map(|_| {
@@ -251,7 +255,12 @@ fn dual_stack_site_with_all_links_on_ipv6_has_no_finding() {
     assert_eq!(f["rates"]["level2"]["rate"], 1.0);
     assert_eq!(f["rates"]["level3"]["total"], 2);
     assert_eq!(f["rates"]["level3"]["ok"], 2);
+    // A third-party script on a dual-stack host: checked, fine, not in the level rates.
+    assert_eq!(f["rates"]["third_party"]["total"], 1);
+    assert_eq!(f["rates"]["third_party"]["ok"], 1);
     assert_eq!(f["ipv4_only_hosts"], serde_json::json!([]));
+    // The link to /index.html names the home page: not a level-2 link, not requested.
+    assert_eq!(v6.hits("/index.html"), 0);
     // The home page was fetched once over IPv4 (the IPv6 checks reuse that answer) and once
     // over IPv6.
     assert_eq!(v4.hits("/"), 1, "home fetched over IPv4 more than once");
@@ -777,4 +786,34 @@ fn example_site_served_from_an_ipv4_only_host_has_a_false_label() {
     assert_eq!(run.ipv6()["rates"]["level3"]["ok"], 0);
     assert_eq!(run.ipv6()["rates"]["level2"]["ok"], 0);
     assert!(run.ipv6()["rates"]["level2"]["total"].as_u64().unwrap_or(0) >= 5);
+}
+
+#[test]
+fn failing_dns_is_not_tested_rather_than_a_missing_aaaa() {
+    // The server answers A but fails every AAAA query of www (a broken DNS setup, or a
+    // resolver that cannot answer AAAA): no ipv6/no-aaaa, one ipv6/not-tested.
+    let dns = TestDns::start(zone(false, true).servfail(HOST, 28));
+    let server = Site::new()
+        .page("/", home("云汀县人民政府", &news(3)))
+        .serve();
+    let run = audit(&dns, &url(server.port(), "/"), &["--only", "ipv6"]);
+    assert_eq!(
+        run.ipv6_rules(),
+        vec!["ipv6/not-tested"],
+        "{:#}",
+        run.ipv6()
+    );
+    assert_eq!(run.check("aaaa"), "not_tested");
+    assert_eq!(run.ipv6()["checks"]["aaaa"]["cause"], "dns_error");
+    let f = run.finding("ipv6/not-tested");
+    assert_eq!(f["severity"], "notice");
+    assert_eq!(
+        f["data"]["checks"],
+        serde_json::json!(["aaaa", "reachable"])
+    );
+    assert!(
+        dns.queries()
+            .iter()
+            .any(|q| q.name == HOST && q.qtype == 28)
+    );
 }

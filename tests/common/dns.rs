@@ -20,7 +20,8 @@
 //! be served, [`TestDns::start_zones`]), follows CNAME chains inside its zones, answers
 //! NODATA (NOERROR, empty answer, the zone's SOA in the authority section) for an existing
 //! name without records of the asked type, NXDOMAIN (with the SOA) for a missing name inside
-//! a zone, and REFUSED for names outside every zone. Every query is logged
+//! a zone, REFUSED for names outside every zone, and SERVFAIL where told
+//! ([`Zone::servfail`]). Every query is logged
 //! ([`TestDns::queries`]). No compression is used in answers; EDNS options in queries are
 //! ignored. It never panics on malformed packets (they are dropped).
 
@@ -66,6 +67,7 @@ impl Rdata {
 pub struct Zone {
     apex: String,
     records: Vec<(String, Rdata)>,
+    failing: Vec<(String, u16)>,
 }
 
 fn norm(name: &str) -> String {
@@ -78,7 +80,14 @@ impl Zone {
         Zone {
             apex: norm(apex),
             records: Vec::new(),
+            failing: Vec::new(),
         }
+    }
+
+    /// Answers SERVFAIL to queries of this name and type (28 for AAAA...).
+    pub fn servfail(mut self, name: &str, qtype: u16) -> Zone {
+        self.failing.push((norm(name), qtype));
+        self
     }
 
     /// Adds an A record. Panics on a malformed address (test input).
@@ -242,8 +251,10 @@ fn answer(
         .max_by_key(|z| z.apex.len());
     let mut answers: Vec<(String, Rdata)> = Vec::new();
     let mut soa: Option<&Zone> = None;
+    let failing = zone.is_some_and(|z| z.failing.iter().any(|(n, t)| *n == name && *t == qtype));
     let rcode: u8 = match zone {
-        None => 5, // REFUSED
+        None => 5,               // REFUSED
+        Some(_) if failing => 2, // SERVFAIL
         Some(_) => {
             let mut current = name.clone();
             let mut rcode = 0;

@@ -794,8 +794,15 @@ fn norm_title(t: Option<&str>) -> String {
 /// Shingle length (characters) of the text comparison.
 const SHINGLE: usize = 4;
 
+/// Most characters of a text compared (bounds memory on huge pages).
+const MAX_COMPARED_CHARS: usize = 300_000;
+
 fn shingles(text: &str) -> HashSet<u64> {
-    let chars: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let chars: Vec<char> = text
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .take(MAX_COMPARED_CHARS)
+        .collect();
     let mut out = HashSet::new();
     let hash = |w: &[char]| {
         let mut h = std::collections::hash_map::DefaultHasher::new();
