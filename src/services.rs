@@ -29,6 +29,7 @@ pub struct Services {
     /// Keyed by the crawler's normal form of the URL, so `/a/` and `/a/index.html`, or
     /// `?b=1&a=2` and `?a=2&b=1`, share one entry.
     cache: Mutex<HashMap<String, Fetched>>,
+    dns: Option<crate::dns::Dns>,
 }
 
 impl std::fmt::Debug for Services {
@@ -47,6 +48,7 @@ impl Services {
             http: Some(http),
             network: true,
             cache: Mutex::new(HashMap::new()),
+            dns: None,
         }
     }
 
@@ -58,7 +60,20 @@ impl Services {
             http: None,
             network: false,
             cache: Mutex::new(HashMap::new()),
+            dns: None,
         }
+    }
+
+    /// The same services with the audit's resolver (the one the HTTP client resolves through),
+    /// for rules that look up DNS records (the IPv6 checks).
+    pub fn with_dns(mut self, dns: crate::dns::Dns) -> Services {
+        self.dns = Some(dns);
+        self
+    }
+
+    /// The audit's resolver, when online.
+    pub fn dns(&self) -> Option<&crate::dns::Dns> {
+        self.dns.as_ref()
     }
 
     /// Whether rules may use the network.
