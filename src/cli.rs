@@ -79,16 +79,35 @@ pub fn run() -> Result<i32> {
     }
 }
 
-struct Bar(indicatif::ProgressBar);
+/// The terminal progress bar: pages done of pages known (the rest are queued), failures,
+/// rate, and the page being finished.
+struct Bar(indicatif::ProgressBar, std::sync::atomic::AtomicU64);
 
 impl Progress for Bar {
     fn add_total(&self, n: u64) {
         self.0.inc_length(n);
     }
-    fn page_done(&self, name: &str, _failed: bool) {
-        self.0
-            .set_message(crate::dom::truncate_chars(name, 60).into_owned());
+    fn page_done(&self, name: &str, failed: bool) {
+        use std::sync::atomic::Ordering;
+        let errors = if failed {
+            self.1.fetch_add(1, Ordering::Relaxed) + 1
+        } else {
+            self.1.load(Ordering::Relaxed)
+        };
         self.0.inc(1);
+        let queued = self
+            .0
+            .length()
+            .unwrap_or(0)
+            .saturating_sub(self.0.position());
+        let name = crate::dom::truncate_chars(name, 50);
+        self.0
+            .set_message(format!("queued {queued} · errors {errors} · {name}"));
+    }
+    fn skip(&self, n: u64) {
+        let len = self.0.length().unwrap_or(0);
+        self.0
+            .set_length(len.saturating_sub(n).max(self.0.position()));
     }
     fn finish(&self) {
         self.0.finish_and_clear();
@@ -117,7 +136,7 @@ pub fn run_audit(opts: &AuditOptions) -> Result<i32> {
             )
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
-        let bar = Bar(bar);
+        let bar = Bar(bar, std::sync::atomic::AtomicU64::new(0));
         crate::audit::audit_with(opts, &bar)?
     } else {
         crate::audit::audit(opts)?
