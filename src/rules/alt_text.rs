@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use unicode_normalization::UnicodeNormalization;
 
-use super::{Family, PageCx, Rule};
+use super::{Family, PageCx, Rule, a11y};
 use crate::page::{El, Page};
 use crate::tr;
 
@@ -37,6 +37,14 @@ pub const MEANINGLESS_WORDS: &[&str] = &[
     "相片",
     "插图",
     "配图",
+    // Traditional forms (繁体版 pages, big5 gateways).
+    "圖片",
+    "圖像",
+    "圖",
+    "圖標",
+    "插圖",
+    "配圖",
+    "無標題",
     "image",
     "img",
     "pic",
@@ -119,39 +127,19 @@ fn is_cjk_punct(c: char) -> bool {
     matches!(c, '\u{3000}'..='\u{303f}' | '\u{ff00}'..='\u{ff0f}' | '\u{ff1a}'..='\u{ff20}' | '…' | '—' | '·')
 }
 
-/// Whether the element is exempt: not rendered, aria-hidden, or presentational.
+/// Whether the element is exempt: hidden from assistive technology (not rendered, including
+/// by a `<style>` rule, `aria-hidden`, `inert`), or presentational (`role="presentation"` /
+/// `role="none"` that holds: not on a focusable element or one with global ARIA attributes).
 fn exempt(el: &El<'_>) -> bool {
-    if el.is_aria_hidden() {
-        return true;
-    }
-    el.attr("role").is_some_and(|r| {
-        r.split_whitespace().next().is_some_and(|first| {
-            first.eq_ignore_ascii_case("presentation") || first.eq_ignore_ascii_case("none")
-        })
-    })
+    let ix = a11y::index(el.page());
+    ix.sr_hidden(el.id()) || ix.is_presentational(el.id())
 }
 
-/// Whether `aria-label`, `aria-labelledby` (pointing at non-empty text) or `title` name the
-/// element.
+/// Whether `aria-labelledby` (pointing at non-empty text), `aria-label` or `title` name the
+/// element: its accessible name ([`a11y::names::accessible_name`]) apart from `alt`.
 pub fn has_aria_name_or_title(el: &El<'_>) -> bool {
-    if el.attr("aria-label").is_some_and(|v| !v.trim().is_empty()) {
-        return true;
-    }
-    if el.attr("title").is_some_and(|v| !v.trim().is_empty()) {
-        return true;
-    }
-    if let Some(ids) = el.attr_trimmed("aria-labelledby") {
-        let page = el.page();
-        return ids.split_whitespace().any(|id| {
-            page.element_by_id(id).is_some_and(|target| {
-                !target.text_content().trim().is_empty()
-                    || target
-                        .attr("aria-label")
-                        .is_some_and(|v| !v.trim().is_empty())
-            })
-        });
-    }
-    false
+    let name = a11y::names::accessible_name(el);
+    !name.is_empty() && name.source != a11y::names::Source::Alt
 }
 
 fn src_of(el: &El<'_>, lang: crate::i18n::Lang) -> String {
@@ -270,7 +258,7 @@ impl Rule for InputImageAlt {
             let is_image = el
                 .attr("type")
                 .is_some_and(|t| t.trim().eq_ignore_ascii_case("image"));
-            if !is_image || el.is_aria_hidden() {
+            if !is_image || a11y::index(page).sr_hidden(el.id()) {
                 continue;
             }
             let has_alt = el.attr("alt").is_some_and(|a| !a.trim().is_empty());
@@ -298,7 +286,10 @@ impl Rule for AreaAlt {
 
     fn check_page(&self, page: &Page, cx: &mut PageCx<'_>) {
         for el in page.elements_named("area") {
-            if !el.has_attr("href") || el.is_aria_hidden() || el.closest("map").is_none() {
+            if !el.has_attr("href")
+                || a11y::index(page).sr_hidden(el.id())
+                || el.closest("map").is_none()
+            {
                 continue;
             }
             let has_alt = el.attr("alt").is_some_and(|a| !a.trim().is_empty());
@@ -366,6 +357,7 @@ mod tests {
             "图片",
             "图像",
             "照片",
+            "圖片",
             "image",
             "IMG",
             "Pic",
