@@ -27,6 +27,11 @@ pub trait Progress: Sync {
     fn add_total(&self, _n: u64) {}
     /// One page is done.
     fn page_done(&self, _name: &str, _failed: bool) {}
+    /// A page's report is ready (before its site's findings are aggregated): for streaming
+    /// output (`--format jsonl`).
+    fn page_report(&self, _site: &SiteInfo, _page: &PageReport) {}
+    /// A site is finished: its report and its pages' reports.
+    fn site_report(&self, _index: usize, _site: &SiteReport, _pages: &[PageReport]) {}
     /// The audit finished.
     fn finish(&self) {}
 }
@@ -125,6 +130,7 @@ pub fn audit_with(options: &AuditOptions, progress: &dyn Progress) -> Result<Rep
         let (info, sources, notes) = plan_site(index, input, lang)?;
         progress.add_total(sources.len() as u64);
         let processed = run_pages(&engine, options, &info, &services, sources, progress);
+        let first_page = report.pages.len();
         let site_report = finish_site(
             &engine,
             options,
@@ -134,6 +140,7 @@ pub fn audit_with(options: &AuditOptions, progress: &dyn Progress) -> Result<Rep
             notes,
             &mut report.pages,
         );
+        progress.site_report(index, &site_report, &report.pages[first_page..]);
         report.sites.push(site_report);
     }
     progress.finish();
@@ -266,6 +273,7 @@ fn run_pages(
                     let failed =
                         processed.report.status.is_none() && processed.report.encoding.is_none();
                     progress.page_done(&name, failed);
+                    progress.page_report(site, &processed.report);
                     if let Ok(mut r) = results.lock() {
                         r[i] = Some(processed);
                     }
@@ -292,8 +300,22 @@ fn fetch_blocking(services: &Services, url: &Url) -> Result<RawPage, FetchError>
 }
 
 /// Decodes, parses and checks one fetched page (or records why it has no content).
-/// `fallback` is the URL (and local path) to report when the fetch failed.
+/// `fallback` is the URL (and local path) to report when the fetch failed. The `ignore` list
+/// and `[[override]]` tables of the options are applied to the page's findings.
 pub fn process(
+    engine: &Engine,
+    options: &AuditOptions,
+    site: &SiteInfo,
+    services: &Services,
+    raw: Result<RawPage, FetchError>,
+    fallback: (Url, Option<String>),
+) -> Processed {
+    let mut processed = process_page(engine, options, site, services, raw, fallback);
+    options.apply_page_overrides(&mut processed.report);
+    processed
+}
+
+fn process_page(
     engine: &Engine,
     options: &AuditOptions,
     site: &SiteInfo,
@@ -470,6 +492,7 @@ pub fn finish_site(
         };
         engine.check_site(&data, options, services, &mut findings, &mut facts);
     }
+    options.apply_site_overrides(&mut findings);
     let site = SiteReport {
         root: info.root.clone(),
         kind: if info.is_local() { "local" } else { "remote" }.into(),
