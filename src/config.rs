@@ -509,8 +509,9 @@ pub fn is_given(v: &Value) -> bool {
 pub fn parse_config(text: &str, name: &str) -> Result<AuditOptions> {
     let table: toml::Table = toml::from_str(text)
         .map_err(|e| Error::Config(format!("{name}: {}", e.to_string().trim_end())))?;
-    let value = toml_to_json(toml::Value::Table(table));
+    let mut value = toml_to_json(toml::Value::Table(table));
     let schema = schema_value();
+    coerce_lists(&mut value, &schema);
     let mut problems = Vec::new();
     check_keys(&value, &schema, "", &schema, &mut problems);
     if !problems.is_empty() {
@@ -520,19 +521,44 @@ pub fn parse_config(text: &str, name: &str) -> Result<AuditOptions> {
         let path = e.path().to_string();
         let inner = e.into_inner().to_string();
         if let Some(rest) = inner.strip_prefix("unknown field `") {
+            // The path already ends with the unknown key.
             let key = rest.split('`').next().unwrap_or(rest);
             let full = if path == "." || path.is_empty() {
                 key.to_string()
             } else {
-                format!("{path}.{key}")
+                path
             };
             Error::Config(format!("{name}: unknown key `{full}`"))
         } else {
+            let inner = inner
+                .replace("expected f64", "expected a number")
+                .replace("expected usize", "expected a whole number >= 0")
+                .replace("expected u32", "expected a whole number >= 0")
+                .replace("expected u64", "expected a whole number >= 0")
+                .replace("expected a sequence", "expected a list [\"...\"]");
             Error::Config(format!("{name}: invalid value for `{path}`: {inner}"))
         }
     })?;
     check_rule_ids(&opts, name)?;
     Ok(opts)
+}
+
+/// Accepts a single value where the options take a list (`format = "json"`).
+fn coerce_lists(value: &mut Value, schema: &Value) {
+    if let (Value::Object(vm), Value::Object(sm)) = (value, schema) {
+        for (k, v) in vm.iter_mut() {
+            match sm.get(k) {
+                Some(Value::Array(items)) => {
+                    let is_table_list = items.first().is_some_and(Value::is_object);
+                    if !v.is_array() && !(is_table_list && !v.is_object()) {
+                        *v = Value::Array(vec![v.take()]);
+                    }
+                }
+                Some(s @ Value::Object(_)) => coerce_lists(v, s),
+                _ => {}
+            }
+        }
+    }
 }
 
 /// Converts TOML to JSON (dates and times become strings).

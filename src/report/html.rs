@@ -72,8 +72,8 @@ struct Chart {
     bars: Vec<Bar>,
 }
 
-const CHART_LABEL_W: f64 = 120.0;
-const CHART_BAR_W: f64 = 360.0;
+const CHART_LABEL_W: f64 = 110.0;
+const CHART_BAR_W: f64 = 300.0;
 const CHART_ROW_H: usize = 24;
 
 fn chart(rows: &[(String, SeverityCounts)]) -> Chart {
@@ -264,9 +264,9 @@ fn labels(lang: Lang) -> BTreeMap<&'static str, &'static str> {
         ("site_findings", "站点级问题", "Site-level findings"),
         ("page_findings", "页面问题", "Findings per page"),
         ("clean_pages", "无问题的页面", "Pages without findings"),
-        ("why", "为什么", "Why it matters"),
-        ("fix", "如何修复", "How to fix"),
-        ("refs", "依据", "References"),
+        ("why", "为什么：", "Why it matters: "),
+        ("fix", "如何修复：", "How to fix: "),
+        ("refs", "依据：", "References: "),
         ("line", "位置", "Where"),
         ("more_pages", "另有页面", "more pages"),
         ("no_findings", "未发现问题。", "No findings."),

@@ -275,7 +275,15 @@ fn site_locations(
     if let Some(u) = &f.url {
         return vec![wrap(artifact_for_name(u, site, root))];
     }
-    vec![wrap(artifact_for_name(&site.root, site, root))]
+    // The site itself: a folder (trailing `/`) unless the input was one file.
+    let mut name = site.root.clone();
+    if site.kind == "local"
+        && !name.ends_with(['/', '\\'])
+        && !crate::fetch::local::has_html_extension(Path::new(&name))
+    {
+        name.push('/');
+    }
+    vec![wrap(artifact_for_name(&name, site, root))]
 }
 
 fn artifact_for_name(name: &str, site: &SiteReport, root: &Path) -> Value {
