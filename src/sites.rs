@@ -397,7 +397,7 @@ fn normalise_entry(raw: &str, dir: &Path) -> Result<String, String> {
         ));
     }
     let p = Path::new(t);
-    let candidate = if p.is_relative() {
+    let candidate = if p.is_relative() && dir != Path::new(".") {
         dir.join(p)
     } else {
         p.to_path_buf()
