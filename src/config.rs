@@ -76,8 +76,7 @@ pub struct AuditOptions {
     #[serde(skip)]
     pub no_config: bool,
 
-    /// Output format(s), comma-separated: terminal, json, jsonl, sarif, junit, markdown, html,
-    /// csv, xlsx [default: terminal]
+    /// Output format(s), comma-separated; several need --output-dir [default: terminal]
     #[arg(
         long,
         short = 'f',
@@ -550,7 +549,7 @@ fn coerce_lists(value: &mut Value, schema: &Value) {
             match sm.get(k) {
                 Some(Value::Array(items)) => {
                     let is_table_list = items.first().is_some_and(Value::is_object);
-                    if !v.is_array() && !(is_table_list && !v.is_object()) {
+                    if !v.is_array() && (!is_table_list || v.is_object()) {
                         *v = Value::Array(vec![v.take()]);
                     }
                 }

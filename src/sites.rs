@@ -616,10 +616,7 @@ mod tests {
             // Scheme, case and trailing slash do not move a site.
             assert_eq!(
                 k,
-                shard_of(
-                    &s.replace("https", "HTTP").trim_end_matches('/').to_string(),
-                    4
-                )
+                shard_of(s.replace("https", "HTTP").trim_end_matches('/'), 4)
             );
         }
         assert!(counts.iter().all(|c| *c > 25), "{counts:?}");

@@ -188,7 +188,7 @@ impl Writer for MarkdownWriter {
         let mut all: Vec<(Option<&super::PageReport>, &super::Finding)> =
             report.all_findings().collect();
         if !all.is_empty() {
-            all.sort_by(|a, b| b.1.severity.cmp(&a.1.severity));
+            all.sort_by_key(|x| std::cmp::Reverse(x.1.severity));
             writeln!(out, "### {}\n", tr!(lang, "问题", "Findings"))?;
             for (page, f) in all.iter().take(MAX_LISTED) {
                 let place = match page {

@@ -57,6 +57,8 @@ impl Writer for SarifWriter {
 
 /// Builds the SARIF log of a report.
 pub fn sarif_log(report: &Report, root: &Path) -> Value {
+    let canonical = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let root = canonical.as_path();
     let lang = report.lang;
     let catalog = Catalog::embedded();
     let rules: Vec<Value> = catalog
@@ -75,18 +77,22 @@ pub fn sarif_log(report: &Report, root: &Path) -> Value {
                 results.push(result(catalog, f, locs, &fp, Some(page)));
             }
         }
+        let by_name: std::collections::HashMap<&str, &PageReport> = report
+            .pages
+            .iter()
+            .filter(|p| p.site == i)
+            .map(|p| (super::view::page_name(p), p))
+            .collect();
         for f in &site.findings {
             let location = baseline::site_finding_location(site, &skey, f);
             let fp = baseline::fingerprint(&f.rule, &skey, &location, &baseline::anchor(f));
-            let locs = site_locations(report, i, site, f, root);
+            let locs = site_locations(&by_name, site, f, root);
             results.push(result(catalog, f, locs, &fp, None));
         }
     }
-    let root_uri = url::Url::from_directory_path(
-        std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf()),
-    )
-    .map(|u| u.to_string())
-    .ok();
+    let root_uri = url::Url::from_directory_path(root)
+        .map(|u| u.to_string())
+        .ok();
     let mut run = Map::new();
     run.insert(
         "tool".into(),
@@ -249,8 +255,7 @@ fn page_location(page: &PageReport, f: &Finding, root: &Path) -> Value {
 
 /// The locations of a site finding: one per page it lists, else its URL, else the site root.
 fn site_locations(
-    report: &Report,
-    site_idx: usize,
+    by_name: &std::collections::HashMap<&str, &PageReport>,
     site: &SiteReport,
     f: &Finding,
     root: &Path,
@@ -261,10 +266,7 @@ fn site_locations(
             .pages
             .iter()
             .map(|name| {
-                let page = report
-                    .pages
-                    .iter()
-                    .find(|p| p.site == site_idx && super::view::page_name(p) == name);
+                let page = by_name.get(name.as_str());
                 match page {
                     Some(p) => wrap(artifact(p.path.as_deref(), &p.url, root)),
                     None => wrap(artifact_for_name(name, site, root)),
@@ -318,10 +320,10 @@ fn local_artifact(p: &Path, root: &Path) -> Value {
     } else {
         root.join(p)
     };
-    let canon_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    // `root` is canonical already.
     let canon = std::fs::canonicalize(&abs).unwrap_or(abs.clone());
     let rel = canon
-        .strip_prefix(&canon_root)
+        .strip_prefix(root)
         .ok()
         .or_else(|| abs.strip_prefix(root).ok())
         .map(Path::to_path_buf)
