@@ -123,6 +123,9 @@ pub struct MergeArgs {
     /// Print only the totals in terminal output
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Record the merged findings as a baseline file (for sharded CI runs)
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
 }
 
 /// Parses the command line and runs the command; returns the exit code.
@@ -562,6 +565,25 @@ pub fn run_merge(args: &MergeArgs) -> Result<i32> {
         parts.push((p.display().to_string(), merge::read_report(p)?));
     }
     let report = merge::merge(parts)?;
+    if let Some(path) = &args.write_baseline {
+        if report.summary.extra.contains_key("baseline") {
+            return Err(Error::Config(
+                "these reports were made with --baseline and hold only the new findings; write the baseline from runs without --baseline".into(),
+            ));
+        }
+        let b = Baseline::from_report(&report);
+        b.write(path)?;
+        eprintln!(
+            "{}",
+            tr!(
+                report.lang,
+                "基线已写入 {}（{} 条记录）",
+                "baseline written to {} ({} entries)",
+                path.display(),
+                b.entries.len()
+            )
+        );
+    }
     let color = use_color(args.no_color);
     colored::control::set_override(color);
     outputs.write(&report, color, args.quiet, None)?;

@@ -420,3 +420,100 @@ fn merge_rejects_what_it_cannot_merge() {
         .code(2)
         .stderr(predicates::str::contains("schema_version"));
 }
+
+#[test]
+fn sharded_baselines() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let d = tmp.path();
+    sites(d);
+    // Shards without a baseline, merged into one baseline.
+    for k in 1..=2 {
+        run(
+            d,
+            &[
+                "audit",
+                "--sites",
+                "sites.txt",
+                "--shard",
+                &format!("{k}/2"),
+                "-f",
+                "jsonl",
+                "-o",
+                &format!("b{k}.jsonl"),
+            ],
+        );
+    }
+    govaudit(d)
+        .args([
+            "merge",
+            "b1.jsonl",
+            "b2.jsonl",
+            "--write-baseline",
+            "base.json",
+            "--fail-on",
+            "never",
+        ])
+        .assert()
+        .success();
+    let full_baseline = read_json(&d.join("base.json"));
+    run(
+        d,
+        &[
+            "audit",
+            "--sites",
+            "sites.txt",
+            "--write-baseline",
+            "direct.json",
+        ],
+    );
+    assert_eq!(
+        full_baseline["entries"],
+        read_json(&d.join("direct.json"))["entries"]
+    );
+    // Each shard compares with the whole baseline: nothing new, nothing fixed or stale.
+    let mut parts = Vec::new();
+    for k in 1..=2 {
+        let name = format!("c{k}.json");
+        assert_eq!(
+            run(
+                d,
+                &[
+                    "audit",
+                    "--sites",
+                    "sites.txt",
+                    "--shard",
+                    &format!("{k}/2"),
+                    "--baseline",
+                    "base.json",
+                    "-f",
+                    "json",
+                    "-o",
+                    &name
+                ]
+            ),
+            0
+        );
+        let r = read_json(&d.join(&name));
+        assert_eq!(r["summary"]["baseline"]["fixed"], 0);
+        assert_eq!(r["summary"]["baseline"]["stale"], 0);
+        parts.push(name);
+    }
+    run(
+        d,
+        &["merge", &parts[0], &parts[1], "-f", "json", "-o", "m.json"],
+    );
+    let m = read_json(&d.join("m.json"));
+    let total = full_baseline["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|e| e["count"].as_u64().unwrap_or(0))
+        .sum::<u64>();
+    assert_eq!(m["summary"]["baseline"]["present"].as_u64(), Some(total));
+    assert_eq!(m["summary"]["baseline"]["new"], 0);
+    // A baseline cannot be written from reports that already applied one.
+    govaudit(d)
+        .args(["merge", &parts[0], "--write-baseline", "x.json"])
+        .assert()
+        .code(2);
+}

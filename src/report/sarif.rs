@@ -15,6 +15,9 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use std::collections::HashMap;
+
+use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::{Finding, PageReport, Report, Severity, SiteReport, Writer};
@@ -49,14 +52,132 @@ impl Writer for SarifWriter {
             .clone()
             .or_else(|| std::env::current_dir().ok())
             .unwrap_or_else(|| PathBuf::from("."));
-        let log = sarif_log(report, &root);
-        serde_json::to_writer_pretty(&mut *out, &log).map_err(std::io::Error::other)?;
-        out.write_all(b"\n")
+        let log = build(report, &root);
+        // Serialised straight from typed values: a large audit has 100,000 results.
+        let mut w = std::io::BufWriter::new(&mut *out);
+        serde_json::to_writer_pretty(&mut w, &log).map_err(std::io::Error::other)?;
+        w.write_all(b"\n")?;
+        w.flush()
     }
 }
 
-/// Builds the SARIF log of a report.
+/// Builds the SARIF log of a report as JSON.
 pub fn sarif_log(report: &Report, root: &Path) -> Value {
+    serde_json::to_value(build(report, root)).unwrap_or(Value::Null)
+}
+
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    tool: Value,
+    invocations: Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    original_uri_base_ids: Option<Value>,
+    language: &'static str,
+    column_kind: &'static str,
+    results: Vec<SResult<'a>>,
+    properties: Value,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SResult<'a> {
+    rule_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_index: Option<usize>,
+    level: &'static str,
+    message: Text<'a>,
+    locations: Vec<SLocation<'a>>,
+    partial_fingerprints: Fingerprints,
+    #[serde(skip_serializing_if = "Props::is_empty")]
+    properties: Props<'a>,
+}
+
+#[derive(Serialize)]
+struct Text<'a> {
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+struct Fingerprints {
+    #[serde(rename = "govaudit/v1")]
+    v1: String,
+}
+
+#[derive(Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct Props<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    page: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    snippet: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    evidence: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    page_count: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<&'a serde_json::Map<String, Value>>,
+}
+
+impl Props<'_> {
+    fn is_empty(&self) -> bool {
+        self.page.is_none()
+            && self.snippet.is_none()
+            && self.evidence.is_none()
+            && self.page_count.is_none()
+            && self.data.is_none()
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SLocation<'a> {
+    physical_location: Physical<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    logical_locations: Option<[Logical<'a>; 1]>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Physical<'a> {
+    artifact_location: Artifact,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<Region<'a>>,
+}
+
+/// An `artifactLocation`.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Artifact {
+    uri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region<'a> {
+    start_line: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    snippet: Option<Text<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Logical<'a> {
+    fully_qualified_name: &'a str,
+    kind: &'static str,
+}
+
+fn build<'a>(report: &'a Report, root: &Path) -> Log<'a> {
     let canonical = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let root = canonical.as_path();
     let lang = report.lang;
@@ -66,68 +187,75 @@ pub fn sarif_log(report: &Report, root: &Path) -> Value {
         .iter()
         .map(|e| rule_descriptor(catalog, e, lang))
         .collect();
+    let rule_index: HashMap<&str, usize> = catalog
+        .entries()
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.id.as_str(), i))
+        .collect();
+    let mut by_site: Vec<Vec<&PageReport>> = vec![Vec::new(); report.sites.len()];
+    for p in &report.pages {
+        if let Some(v) = by_site.get_mut(p.site) {
+            v.push(p);
+        }
+    }
     let mut results = Vec::new();
     for (i, site) in report.sites.iter().enumerate() {
         let skey = baseline::site_key(&site.root, &site.kind);
-        for page in report.pages.iter().filter(|p| p.site == i) {
+        let pages = &by_site[i];
+        for page in pages {
             let location = baseline::page_location(site, &skey, page);
+            let artifact = artifact(page.path.as_deref(), &page.url, root);
             for f in &page.findings {
                 let fp = baseline::fingerprint(&f.rule, &skey, &location, &baseline::anchor(f));
-                let locs = vec![page_location(page, f, root)];
-                results.push(result(catalog, f, locs, &fp, Some(page)));
+                let loc = page_location(artifact.clone(), f);
+                results.push(result(&rule_index, f, vec![loc], fp, Some(page)));
             }
         }
-        let by_name: std::collections::HashMap<&str, &PageReport> = report
-            .pages
+        let by_name: HashMap<&str, &PageReport> = pages
             .iter()
-            .filter(|p| p.site == i)
-            .map(|p| (super::view::page_name(p), p))
+            .map(|p| (super::view::page_name(p), *p))
             .collect();
         for f in &site.findings {
             let location = baseline::site_finding_location(site, &skey, f);
             let fp = baseline::fingerprint(&f.rule, &skey, &location, &baseline::anchor(f));
-            let locs = site_locations(&by_name, site, f, root);
-            results.push(result(catalog, f, locs, &fp, None));
+            let locs = site_locations(&by_name, site, f, root)
+                .into_iter()
+                .map(|a| SLocation {
+                    physical_location: Physical {
+                        artifact_location: a,
+                        region: None,
+                    },
+                    logical_locations: None,
+                })
+                .collect();
+            results.push(result(&rule_index, f, locs, fp, None));
         }
     }
     let root_uri = url::Url::from_directory_path(root)
         .map(|u| u.to_string())
         .ok();
-    let mut run = Map::new();
-    run.insert(
-        "tool".into(),
-        json!({
-            "driver": {
-                "name": "govaudit",
-                "version": report.tool.version,
-                "semanticVersion": report.tool.version,
-                "language": lang.tag(),
-                "rules": rules,
-            }
-        }),
-    );
-    run.insert(
-        "invocations".into(),
-        json!([{ "executionSuccessful": report.complete, "endTimeUtc": report.generated_at }]),
-    );
-    if let Some(u) = root_uri {
-        run.insert(
-            "originalUriBaseIds".into(),
-            json!({ "%SRCROOT%": { "uri": u } }),
-        );
+    Log {
+        schema: SARIF_SCHEMA_URI,
+        version: "2.1.0",
+        runs: [Run {
+            tool: json!({
+                "driver": {
+                    "name": "govaudit",
+                    "version": report.tool.version,
+                    "semanticVersion": report.tool.version,
+                    "language": lang.tag(),
+                    "rules": rules,
+                }
+            }),
+            invocations: json!([{ "executionSuccessful": report.complete, "endTimeUtc": report.generated_at }]),
+            original_uri_base_ids: root_uri.map(|u| json!({ "%SRCROOT%": { "uri": u } })),
+            language: lang.tag(),
+            column_kind: "unicodeCodePoints",
+            results,
+            properties: json!({ "summary": report.summary, "complete": report.complete }),
+        }],
     }
-    run.insert("language".into(), json!(lang.tag()));
-    run.insert("columnKind".into(), json!("unicodeCodePoints"));
-    run.insert("results".into(), Value::Array(results));
-    run.insert(
-        "properties".into(),
-        json!({ "summary": report.summary, "complete": report.complete }),
-    );
-    json!({
-        "$schema": SARIF_SCHEMA_URI,
-        "version": "2.1.0",
-        "runs": [Value::Object(run)],
-    })
 }
 
 fn rule_descriptor(catalog: &Catalog, e: &RuleEntry, lang: Lang) -> Value {
@@ -189,93 +317,68 @@ fn dedup(mut v: Vec<String>) -> Vec<String> {
     v
 }
 
-fn result(
-    catalog: &Catalog,
-    f: &Finding,
-    locations: Vec<Value>,
-    fp: &str,
-    page: Option<&PageReport>,
-) -> Value {
-    let mut r = Map::new();
-    r.insert("ruleId".into(), json!(f.rule));
-    if let Some(idx) = catalog.entries().iter().position(|e| e.id == f.rule) {
-        r.insert("ruleIndex".into(), json!(idx));
+fn result<'a>(
+    rule_index: &HashMap<&str, usize>,
+    f: &'a Finding,
+    locations: Vec<SLocation<'a>>,
+    fp: String,
+    page: Option<&'a PageReport>,
+) -> SResult<'a> {
+    SResult {
+        rule_id: &f.rule,
+        rule_index: rule_index.get(f.rule.as_str()).copied(),
+        level: level(f.severity),
+        message: Text { text: &f.message },
+        locations,
+        partial_fingerprints: Fingerprints { v1: fp },
+        properties: Props {
+            page: page.map(|p| p.url.as_str()),
+            snippet: f.snippet.as_deref(),
+            evidence: f.evidence.as_deref(),
+            page_count: f.count,
+            data: (!f.data.is_empty()).then_some(&f.data),
+        },
     }
-    r.insert("level".into(), json!(level(f.severity)));
-    r.insert("message".into(), json!({ "text": f.message }));
-    r.insert("locations".into(), Value::Array(locations));
-    r.insert("partialFingerprints".into(), json!({ "govaudit/v1": fp }));
-    let mut props = Map::new();
-    if let Some(p) = page {
-        props.insert("page".into(), json!(p.url));
-    }
-    if let Some(s) = &f.snippet {
-        props.insert("snippet".into(), json!(s));
-    }
-    if let Some(e) = &f.evidence {
-        props.insert("evidence".into(), json!(e));
-    }
-    if let Some(c) = f.count {
-        props.insert("pageCount".into(), json!(c));
-    }
-    if !f.data.is_empty() {
-        props.insert("data".into(), Value::Object(f.data.clone()));
-    }
-    if !props.is_empty() {
-        r.insert("properties".into(), Value::Object(props));
-    }
-    Value::Object(r)
 }
 
 /// The location of a page finding.
-fn page_location(page: &PageReport, f: &Finding, root: &Path) -> Value {
-    let mut phys = Map::new();
-    phys.insert(
-        "artifactLocation".into(),
-        artifact(page.path.as_deref(), &page.url, root),
-    );
-    if let Some(line) = f.line.filter(|l| *l >= 1) {
-        let mut region = Map::new();
-        region.insert("startLine".into(), json!(line));
-        if let Some(s) = &f.snippet {
-            region.insert("snippet".into(), json!({ "text": s }));
-        }
-        phys.insert("region".into(), Value::Object(region));
+fn page_location(artifact: Artifact, f: &Finding) -> SLocation<'_> {
+    SLocation {
+        physical_location: Physical {
+            artifact_location: artifact,
+            region: f.line.filter(|l| *l >= 1).map(|line| Region {
+                start_line: line,
+                snippet: f.snippet.as_deref().map(|s| Text { text: s }),
+            }),
+        },
+        logical_locations: f.selector.as_deref().map(|sel| {
+            [Logical {
+                fully_qualified_name: sel,
+                kind: "element",
+            }]
+        }),
     }
-    let mut loc = Map::new();
-    loc.insert("physicalLocation".into(), Value::Object(phys));
-    if let Some(sel) = &f.selector {
-        loc.insert(
-            "logicalLocations".into(),
-            json!([{ "fullyQualifiedName": sel, "kind": "element" }]),
-        );
-    }
-    Value::Object(loc)
 }
 
-/// The locations of a site finding: one per page it lists, else its URL, else the site root.
+/// The artifacts of a site finding: one per page it lists, else its URL, else the site root.
 fn site_locations(
-    by_name: &std::collections::HashMap<&str, &PageReport>,
+    by_name: &HashMap<&str, &PageReport>,
     site: &SiteReport,
     f: &Finding,
     root: &Path,
-) -> Vec<Value> {
-    let wrap = |artifact: Value| json!({ "physicalLocation": { "artifactLocation": artifact } });
+) -> Vec<Artifact> {
     if !f.pages.is_empty() {
         return f
             .pages
             .iter()
-            .map(|name| {
-                let page = by_name.get(name.as_str());
-                match page {
-                    Some(p) => wrap(artifact(p.path.as_deref(), &p.url, root)),
-                    None => wrap(artifact_for_name(name, site, root)),
-                }
+            .map(|name| match by_name.get(name.as_str()) {
+                Some(p) => artifact(p.path.as_deref(), &p.url, root),
+                None => artifact_for_name(name, site, root),
             })
             .collect();
     }
     if let Some(u) = &f.url {
-        return vec![wrap(artifact_for_name(u, site, root))];
+        return vec![artifact_for_name(u, site, root)];
     }
     // The site itself: a folder (trailing `/`) unless the input was one file.
     let mut name = site.root.clone();
@@ -285,10 +388,10 @@ fn site_locations(
     {
         name.push('/');
     }
-    vec![wrap(artifact_for_name(&name, site, root))]
+    vec![artifact_for_name(&name, site, root)]
 }
 
-fn artifact_for_name(name: &str, site: &SiteReport, root: &Path) -> Value {
+fn artifact_for_name(name: &str, site: &SiteReport, root: &Path) -> Artifact {
     if let Ok(u) = url::Url::parse(name)
         && u.scheme().len() > 1
     {
@@ -297,30 +400,38 @@ fn artifact_for_name(name: &str, site: &SiteReport, root: &Path) -> Value {
         {
             return local_artifact(&p, root);
         }
-        return json!({ "uri": u.to_string() });
+        return Artifact {
+            uri: u.to_string(),
+            uri_base_id: None,
+        };
     }
     if site.kind == "local" {
         return local_artifact(Path::new(name), root);
     }
-    json!({ "uri": name })
-}
-
-fn artifact(path: Option<&str>, url: &str, root: &Path) -> Value {
-    match path {
-        Some(p) => local_artifact(Path::new(p), root),
-        None => json!({ "uri": url }),
+    Artifact {
+        uri: name.to_string(),
+        uri_base_id: None,
     }
 }
 
-/// A local file as an artifact location: relative to `root` under `%SRCROOT%` when inside it,
-/// else an absolute `file:` URI.
-fn local_artifact(p: &Path, root: &Path) -> Value {
+fn artifact(path: Option<&str>, url: &str, root: &Path) -> Artifact {
+    match path {
+        Some(p) => local_artifact(Path::new(p), root),
+        None => Artifact {
+            uri: url.to_string(),
+            uri_base_id: None,
+        },
+    }
+}
+
+/// A local file as an artifact location: relative to `root` (canonical) under `%SRCROOT%` when
+/// inside it, else an absolute `file:` URI.
+fn local_artifact(p: &Path, root: &Path) -> Artifact {
     let abs = if p.is_absolute() {
         p.to_path_buf()
     } else {
         root.join(p)
     };
-    // `root` is canonical already.
     let canon = std::fs::canonicalize(&abs).unwrap_or(abs.clone());
     let rel = canon
         .strip_prefix(root)
@@ -339,11 +450,16 @@ fn local_artifact(p: &Path, root: &Path) -> Value {
             if p.to_string_lossy().ends_with(['/', '\\']) || (abs.is_dir() && !uri.is_empty()) {
                 uri.push('/');
             }
-            json!({ "uri": uri, "uriBaseId": "%SRCROOT%" })
+            Artifact {
+                uri,
+                uri_base_id: Some("%SRCROOT%"),
+            }
         }
-        None => match url::Url::from_file_path(&canon) {
-            Ok(u) => json!({ "uri": u.to_string() }),
-            Err(()) => json!({ "uri": encode_segment(&p.to_string_lossy()) }),
+        None => Artifact {
+            uri: url::Url::from_file_path(&canon)
+                .map(|u| u.to_string())
+                .unwrap_or_else(|()| encode_segment(&p.to_string_lossy())),
+            uri_base_id: None,
         },
     }
 }
