@@ -174,7 +174,8 @@ impl JsonlStream {
             aggregate: Catalog::embedded()
                 .entries()
                 .iter()
-                .filter(|e| e.aggregate)
+                // The engine aggregates rule findings only, never the pipeline's.
+                .filter(|e| e.aggregate && !PIPELINE_RULES.contains(&e.id.as_str()))
                 .map(|e| e.id.clone())
                 .collect(),
             matcher: baseline.map(|b| Mutex::new(baseline::Matcher::new(b))),

@@ -381,6 +381,7 @@ pub enum Format {
     Junit,
     /// Markdown, for a CI job summary or a merge-request comment.
     #[value(alias = "md")]
+    #[serde(alias = "md")]
     Markdown,
     /// One self-contained HTML file for people.
     Html,
