@@ -61,6 +61,10 @@ pub struct Entry {
     pub rule: String,
     /// Site key.
     pub site: String,
+    /// `page` for a page's finding, `site` for a site finding (whose location, if any, is the
+    /// URL it concerns, not necessarily an audited page).
+    #[serde(default = "page_scope")]
+    pub scope: String,
     /// Location key (empty for site-wide findings).
     #[serde(default)]
     pub location: String,
@@ -79,6 +83,10 @@ pub struct Entry {
     /// For stale entries in a run's summary: why they could not be checked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+
+fn page_scope() -> String {
+    "page".into()
 }
 
 /// `summary.baseline`: how the run compares with the baseline.
@@ -291,6 +299,7 @@ pub fn fingerprint(rule: &str, site: &str, location: &str, anchor: &str) -> Stri
 /// A finding with its identity parts.
 struct Keyed<'a> {
     f: &'a Finding,
+    scope: &'static str,
     site: String,
     location: String,
     page: Option<String>,
@@ -307,6 +316,7 @@ fn keyed_site_findings<'a>(site: &'a SiteReport, skey: &str) -> Vec<Keyed<'a>> {
             Keyed {
                 fp: fingerprint(&f.rule, skey, &location, &anchor),
                 f,
+                scope: "site",
                 site: skey.to_string(),
                 page: f.url.clone(),
                 location,
@@ -326,6 +336,7 @@ fn keyed_page_findings<'a>(site: &SiteReport, skey: &str, page: &'a PageReport) 
             Keyed {
                 fp: fingerprint(&f.rule, skey, &location, &anchor),
                 f,
+                scope: "page",
                 site: skey.to_string(),
                 location: location.clone(),
                 page: Some(shown.clone()),
@@ -352,6 +363,7 @@ impl Baseline {
                     fingerprint: k.fp,
                     rule: k.f.rule.clone(),
                     site: k.site,
+                    scope: k.scope.into(),
                     location: k.location,
                     page: k.page,
                     anchor: k.anchor,
@@ -535,7 +547,7 @@ pub fn apply(
                 o.url_rule_level(p, Some(p), &e.rule) == Some(RuleLevel::Off)
             });
         let page_missing =
-            !e.location.is_empty() && !audited.contains(&(e.site.clone(), e.location.clone()));
+            e.scope == "page" && !audited.contains(&(e.site.clone(), e.location.clone()));
         let mut entry = e.clone();
         entry.count = left;
         if rule_off || page_missing {
@@ -617,6 +629,39 @@ mod tests {
             fingerprint("a", "b", "c", "d"),
             fingerprint("a", "b", "cd", "")
         );
+    }
+
+    fn site_report(findings: Vec<Finding>) -> Report {
+        let mut r = Report::new(crate::i18n::Lang::Zh);
+        r.sites.push(SiteReport {
+            root: "https://www.a.gov.cn/".into(),
+            kind: "remote".into(),
+            pages: 0,
+            findings,
+            notes: vec![],
+            facts: Default::default(),
+        });
+        r.recount();
+        r
+    }
+
+    #[test]
+    fn a_fixed_site_finding_about_a_url_is_fixed_not_stale() {
+        let mut broken = Finding::new("links/broken", Severity::Error, "gone");
+        broken.url = Some("https://www.a.gov.cn/missing.html".into());
+        let before = site_report(vec![broken, Finding::new("x/y", Severity::Error, "m")]);
+        let b = Baseline::from_report(&before);
+        assert_eq!(b.entries.len(), 2);
+        assert!(b.entries.iter().all(|e| e.scope == "site"));
+        let mut after = site_report(vec![Finding::new("x/y", Severity::Error, "m")]);
+        let enabled: HashSet<String> = ["links/broken".to_string(), "x/y".to_string()].into();
+        let s = apply(&mut after, &b, Path::new("b.json"), &enabled, None);
+        assert_eq!((s.present, s.new, s.fixed, s.stale), (1, 0, 1, 0));
+        assert_eq!(after.summary.findings, 0);
+        // A baseline file round-trips through JSON.
+        let text = serde_json::to_string(&b).expect("json");
+        let back: Baseline = serde_json::from_str(&text).expect("parse");
+        assert_eq!(back.entries, b.entries);
     }
 
     #[test]
