@@ -6,12 +6,14 @@
 //! runs on a tokio runtime that worker threads enter through [`Services`].
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use url::Url;
 
 use crate::config::AuditOptions;
+use crate::crawl::Stop;
+use crate::crawl::site::{Crawled, SiteRun};
 use crate::error::{Error, Result};
 use crate::fetch::http::HttpFetcher;
 use crate::fetch::{FetchError, FetchErrorKind, RawPage, local};
@@ -27,10 +29,13 @@ pub trait Progress: Sync {
     fn add_total(&self, _n: u64) {}
     /// One page is done.
     fn page_done(&self, _name: &str, _failed: bool) {}
+    /// `n` items announced with [`Progress::add_total`] will not be done (the crawl found
+    /// them to be non-HTML, duplicates reached by a redirect, or it stopped early).
+    fn skip(&self, _n: u64) {}
     /// A page's report is ready (before its site's findings are aggregated): for streaming
     /// output (`--format jsonl`).
     fn page_report(&self, _site: &SiteInfo, _page: &PageReport) {}
-    /// A site is finished: its report and its pages' reports.
+    /// A site is finished: its report and its pages' final reports.
     fn site_report(&self, _index: usize, _site: &SiteReport, _pages: &[PageReport]) {}
     /// The audit finished.
     fn finish(&self) {}
@@ -102,6 +107,16 @@ pub fn audit(options: &AuditOptions) -> Result<Report> {
 
 /// Runs an audit, reporting progress.
 pub fn audit_with(options: &AuditOptions, progress: &dyn Progress) -> Result<Report> {
+    audit_with_resolver(options, progress, None)
+}
+
+/// Runs an audit with a custom DNS resolver for every request (the IPv6 checks' resolver, or
+/// a test's fake); `None` uses the system resolver (and `--resolve` overrides).
+pub fn audit_with_resolver(
+    options: &AuditOptions,
+    progress: &dyn Progress,
+    resolver: Option<Arc<dyn reqwest::dns::Resolve>>,
+) -> Result<Report> {
     if options.inputs.is_empty() {
         return Err(Error::NoInput);
     }
@@ -111,8 +126,9 @@ pub fn audit_with(options: &AuditOptions, progress: &dyn Progress) -> Result<Rep
         .iter()
         .map(|s| Input::parse(s))
         .collect::<Result<_>>()?;
+    validate(options)?;
     let lang = options.lang();
-    let needs_network = inputs.iter().any(|i| matches!(i, Input::Url(_)));
+    let needs_network = options.links.online || inputs.iter().any(|i| matches!(i, Input::Url(_)));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -120,32 +136,104 @@ pub fn audit_with(options: &AuditOptions, progress: &dyn Progress) -> Result<Rep
         .build()
         .map_err(|e| Error::Config(format!("cannot start the async runtime: {e}")))?;
     let services = if needs_network {
-        Services::new(runtime.handle().clone(), HttpFetcher::new(&options.fetch)?)
+        Services::new(
+            runtime.handle().clone(),
+            HttpFetcher::with_resolver(&options.fetch, options.crawl.politeness(), resolver)?,
+        )
     } else {
         Services::offline()
     };
+    let stop = Arc::new(Stop::new());
+    listen_for_interrupt(&runtime, &stop, lang);
 
     let mut report = Report::new(lang);
     for (index, input) in inputs.iter().enumerate() {
-        let (info, sources, notes) = plan_site(index, input, lang)?;
-        progress.add_total(sources.len() as u64);
-        let processed = run_pages(&engine, options, &info, &services, sources, progress);
+        if stop.is_stopped() {
+            report.complete = false;
+            break;
+        }
         let first_page = report.pages.len();
-        let site_report = finish_site(
-            &engine,
-            options,
-            &info,
-            &services,
-            processed,
-            notes,
-            &mut report.pages,
-        );
+        let site_report = match input {
+            Input::Url(url) => {
+                let run = SiteRun {
+                    engine: &engine,
+                    options,
+                    services: &services,
+                    progress,
+                    stop: &stop,
+                };
+                let crawled = crate::crawl::site::crawl(&run, index, url)?;
+                if matches!(
+                    crawled.stats.stopped_by.as_deref(),
+                    Some("interrupted" | "max-time")
+                ) {
+                    report.complete = false;
+                }
+                finish_crawled(&engine, options, &services, crawled, &mut report.pages)
+            }
+            _ => {
+                let (info, sources, notes) = plan_site(index, input, lang)?;
+                progress.add_total(sources.len() as u64);
+                let processed =
+                    run_pages(&engine, options, &info, &services, sources, progress, &stop);
+                if stop.is_stopped() {
+                    report.complete = false;
+                }
+                finish_site(
+                    &engine,
+                    options,
+                    &info,
+                    &services,
+                    processed,
+                    notes,
+                    &mut report.pages,
+                )
+            }
+        };
+        services.clear_cache();
         progress.site_report(index, &site_report, &report.pages[first_page..]);
         report.sites.push(site_report);
     }
     progress.finish();
     report.recount();
     Ok(report)
+}
+
+/// Checks option values that would otherwise fail silently deep in the run.
+fn validate(options: &AuditOptions) -> Result<()> {
+    options.links.validate()?;
+    options.crawl.max_time()?;
+    crate::crawl::scope::compile_patterns("--include", &options.crawl.include)?;
+    crate::crawl::scope::compile_patterns("--exclude", &options.crawl.exclude)?;
+    options.fetch.resolve_overrides().map_err(Error::Config)?;
+    Ok(())
+}
+
+/// First Ctrl-C: stop fetching, finish the pages in flight and write the report (marked
+/// incomplete). Second Ctrl-C: exit at once.
+fn listen_for_interrupt(
+    runtime: &tokio::runtime::Runtime,
+    stop: &Arc<Stop>,
+    lang: crate::i18n::Lang,
+) {
+    let stop = Arc::clone(stop);
+    runtime.spawn(async move {
+        if tokio::signal::ctrl_c().await.is_err() {
+            return;
+        }
+        eprintln!(
+            "{}",
+            tr!(
+                lang,
+                "\n已中断：停止抓取，正在完成已获取的页面并写出报告（再按一次 Ctrl-C 立即退出）",
+                "\ninterrupted: no more fetching; finishing the pages in flight and writing the report (Ctrl-C again to quit at once)"
+            )
+        );
+        stop.interrupt();
+        if tokio::signal::ctrl_c().await.is_ok() {
+            std::process::exit(130);
+        }
+    });
 }
 
 /// Where a site's pages come from.
@@ -243,6 +331,7 @@ fn run_pages(
     services: &Services,
     sources: Vec<Source>,
     progress: &dyn Progress,
+    stop: &Stop,
 ) -> Vec<Processed> {
     let n = sources.len();
     let next = AtomicUsize::new(0);
@@ -256,6 +345,10 @@ fn run_pages(
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     if i >= n {
                         break;
+                    }
+                    if stop.is_stopped() {
+                        progress.skip(1);
+                        continue;
                     }
                     let raw = match &sources[i] {
                         Source::File(p) => local::read(p, max_body),
@@ -347,6 +440,9 @@ fn process_page(
                         serde_json::to_value(&e.redirects).unwrap_or_default(),
                     );
                 }
+                if e.attempts > 0 {
+                    f.data.insert("attempts".into(), e.attempts.into());
+                }
                 findings.push(f);
             }
             return Processed {
@@ -368,7 +464,7 @@ fn process_page(
             };
         }
     };
-    let base_report = |findings: Vec<Finding>, facts: Facts| PageReport {
+    let base_report = |findings: Vec<Finding>, mut facts: Facts| PageReport {
         url: raw.url.to_string(),
         path: raw.local_path.as_ref().map(|p| p.display().to_string()),
         site: site.index,
@@ -380,11 +476,37 @@ fn process_page(
         bytes: raw.body.len() as u64,
         depth: raw.depth,
         findings,
-        facts,
+        facts: {
+            if let Some(e) = &raw.tls_error {
+                facts.insert(
+                    "tls".into(),
+                    serde_json::json!({ "verified": false, "error": e }),
+                );
+            }
+            facts
+        },
     };
-    if !raw.is_html() {
-        let mut findings = Vec::new();
-        if let Some(sev) = engine.severity_of_pipeline("page/not-html") {
+    let mut http_error = Vec::new();
+    if let Some(status) = raw.status.filter(|s| *s >= 400)
+        && let Some(sev) = engine.severity_of_pipeline("page/http-error")
+    {
+        let mut f = Finding::new(
+            "page/http-error",
+            sev,
+            tr!(
+                lang,
+                "页面返回 HTTP {status}",
+                "the page answered HTTP {status}"
+            ),
+        );
+        f.data.insert("status".into(), status.into());
+        http_error.push(f);
+    }
+    if !raw.is_html() || (!http_error.is_empty() && raw.body.is_empty()) {
+        let mut findings = http_error;
+        if findings.is_empty()
+            && let Some(sev) = engine.severity_of_pipeline("page/not-html")
+        {
             let ct = raw.content_type.clone().unwrap_or_default();
             findings.push(Finding::new(
                 "page/not-html",
@@ -403,10 +525,11 @@ fn process_page(
     }
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let page = Page::build(&raw);
-        let (findings, facts) = engine.check_page(&page, options, site, services);
+        let (mut findings, facts) = engine.check_page(&page, options, site, services);
+        findings.splice(0..0, http_error.iter().cloned());
         let links = page_links(&page);
         let mut report = base_report(findings, facts);
-        report.encoding = Some(page.encoding.name().to_string());
+        report.encoding = Some(crate::fetch::charset::display_name(page.encoding).to_string());
         report.charset_source = Some(
             serde_json::to_value(page.charset_source)
                 .ok()
@@ -465,7 +588,9 @@ pub fn page_links(page: &Page) -> Vec<(String, LinkKind)> {
         .collect()
 }
 
-/// Runs the site stage and moves the site's page reports into `all_pages`.
+/// Runs the site stage and moves the site's page reports into `all_pages`. For a local site,
+/// link targets get their status first: files looked up in the folder (root-relative links
+/// resolved against it), remote links checked only with `--online`.
 pub fn finish_site(
     engine: &Engine,
     options: &AuditOptions,
@@ -478,19 +603,108 @@ pub fn finish_site(
     processed.sort_by(|a, b| a.report.url.cmp(&b.report.url));
     let mut links = LinkIndex::default();
     let mut pages: Vec<PageReport> = Vec::with_capacity(processed.len());
-    for (i, p) in processed.into_iter().enumerate() {
+    for (i, mut p) in processed.into_iter().enumerate() {
+        if info.is_local() {
+            // `/images/a.png` on `about/index.html` and `images/a.png` on `index.html` are one
+            // file of the folder: key both by the folder's URL for it.
+            for (url, _) in &mut p.links {
+                if url.starts_with("file:")
+                    && let Ok(u) = Url::parse(url)
+                {
+                    *url = info.local_target(&u).to_string();
+                }
+            }
+        }
         links.add(i as u32, &p.links);
         pages.push(p.report);
     }
-    let mut findings = engine.aggregate(&mut pages, options.lang());
+    // A folder is a site whose files link to each other; a single file is not (a saved copy of
+    // one page links to files that were never there), so its links are not looked up.
+    if info.is_local() && !Path::new(&info.root).is_file() {
+        local_link_statuses(&mut links, info, options, services);
+    }
+    finish_pages(
+        engine,
+        options,
+        info,
+        services,
+        pages,
+        &links,
+        notes,
+        Facts::new(),
+        all_pages,
+    )
+}
+
+/// Runs the site stage of a crawled site: pages sorted by URL, the link index remapped to
+/// that order with every target's status, and the crawl statistics as `crawl`.
+pub fn finish_crawled(
+    engine: &Engine,
+    options: &AuditOptions,
+    services: &Services,
+    crawled: Crawled,
+    all_pages: &mut Vec<PageReport>,
+) -> SiteReport {
+    let Crawled {
+        info,
+        reports,
+        links,
+        book,
+        stats,
+        notes,
+    } = crawled;
+    let mut order: Vec<usize> = (0..reports.len()).collect();
+    order.sort_by(|a, b| reports[*a].url.cmp(&reports[*b].url));
+    let mut perm = vec![0u32; reports.len()];
+    for (new, old) in order.iter().enumerate() {
+        perm[*old] = new as u32;
+    }
+    let mut slots: Vec<Option<PageReport>> = reports.into_iter().map(Some).collect();
+    let pages: Vec<PageReport> = order
+        .iter()
+        .filter_map(|i| slots.get_mut(*i).and_then(Option::take))
+        .collect();
+    let index = links.build(&perm, &book);
+    drop(book);
     let mut facts = Facts::new();
-    {
+    facts.insert(
+        "crawl".into(),
+        serde_json::to_value(&stats).unwrap_or_default(),
+    );
+    finish_pages(
+        engine, options, &info, services, pages, &index, notes, facts, all_pages,
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn finish_pages(
+    engine: &Engine,
+    options: &AuditOptions,
+    info: &SiteInfo,
+    services: &Services,
+    mut pages: Vec<PageReport>,
+    links: &LinkIndex,
+    notes: Vec<String>,
+    mut facts: Facts,
+    all_pages: &mut Vec<PageReport>,
+) -> SiteReport {
+    let mut findings = engine.aggregate(&mut pages, options.lang());
+    let on_pages = {
         let data = SiteData {
             info,
             pages: &pages,
-            links: &links,
+            links,
         };
-        engine.check_site(&data, options, services, &mut findings, &mut facts);
+        engine.check_site(&data, options, services, &mut findings, &mut facts)
+    };
+    for (i, f) in on_pages {
+        if let Some(p) = pages.get_mut(i) {
+            p.findings.push(f);
+            p.findings.sort_by(|a, b| {
+                (a.line.unwrap_or(u32::MAX), &a.rule).cmp(&(b.line.unwrap_or(u32::MAX), &b.rule))
+            });
+            options.apply_page_overrides(p);
+        }
     }
     options.apply_site_overrides(&mut findings);
     let site = SiteReport {
@@ -503,4 +717,55 @@ pub fn finish_site(
     };
     all_pages.extend(pages);
     site
+}
+
+/// Gives the link targets of a local site their status: `file:` targets looked up on disk,
+/// http(s) targets checked over the network with `--online` (politely, robots.txt respected)
+/// and marked "offline" otherwise, so a CI job without network gets no false broken links.
+fn local_link_statuses(
+    links: &mut LinkIndex,
+    info: &SiteInfo,
+    options: &AuditOptions,
+    services: &Services,
+) {
+    let mut remote: Vec<(String, Url)> = Vec::new();
+    for (url, target) in &mut links.targets {
+        if !target
+            .kinds
+            .iter()
+            .any(|k| crate::rules::links::is_checked_kind(*k))
+        {
+            continue;
+        }
+        let Ok(u) = Url::parse(url) else { continue };
+        match u.scheme() {
+            "file" => target.status = Some(crate::rules::links::local_status(info, &u)),
+            "http" | "https" => {
+                let online = options.links.online && services.network();
+                target.status = Some(crate::rules::links::LinkStatus::skipped(if online {
+                    crate::rules::links::SkipReason::Scope
+                } else {
+                    crate::rules::links::SkipReason::Offline
+                }));
+                if online && !options.links.skip_external {
+                    remote.push((url.clone(), u));
+                }
+            }
+            _ => {}
+        }
+    }
+    let (Some(rt), Some(http)) = (services.runtime(), services.http()) else {
+        return;
+    };
+    if remote.is_empty() {
+        return;
+    }
+    let agent = crate::crawl::robots::product_token(&options.fetch.user_agent());
+    let urls: Vec<Url> = remote.iter().map(|(_, u)| u.clone()).collect();
+    let statuses = rt.block_on(crate::crawl::site::check_urls(http.clone(), &agent, urls));
+    for ((key, _), status) in remote.iter().zip(statuses) {
+        if let Some(t) = links.targets.get_mut(key) {
+            t.status = Some(status);
+        }
+    }
 }

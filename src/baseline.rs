@@ -298,13 +298,28 @@ pub fn fingerprint(rule: &str, site: &str, location: &str, anchor: &str) -> Stri
 
 /// A finding with its identity parts.
 struct Keyed<'a> {
-    f: &'a Finding,
+    f: Option<&'a Finding>,
     scope: &'static str,
     site: String,
     location: String,
     page: Option<String>,
     anchor: String,
     fp: String,
+}
+
+impl Keyed<'_> {
+    /// The keys without the borrow of the finding.
+    fn detach(self) -> Keyed<'static> {
+        Keyed {
+            f: None,
+            scope: self.scope,
+            site: self.site,
+            location: self.location,
+            page: self.page,
+            anchor: self.anchor,
+            fp: self.fp,
+        }
+    }
 }
 
 fn keyed_site_findings<'a>(site: &'a SiteReport, skey: &str) -> Vec<Keyed<'a>> {
@@ -315,7 +330,7 @@ fn keyed_site_findings<'a>(site: &'a SiteReport, skey: &str) -> Vec<Keyed<'a>> {
             let anchor = anchor(f);
             Keyed {
                 fp: fingerprint(&f.rule, skey, &location, &anchor),
-                f,
+                f: Some(f),
                 scope: "site",
                 site: skey.to_string(),
                 page: f.url.clone(),
@@ -335,7 +350,7 @@ fn keyed_page_findings<'a>(site: &SiteReport, skey: &str, page: &'a PageReport) 
             let anchor = anchor(f);
             Keyed {
                 fp: fingerprint(&f.rule, skey, &location, &anchor),
-                f,
+                f: Some(f),
                 scope: "page",
                 site: skey.to_string(),
                 location: location.clone(),
@@ -351,24 +366,25 @@ impl Baseline {
     pub fn from_report(report: &Report) -> Baseline {
         let mut map: BTreeMap<(String, String, String, String), Entry> = BTreeMap::new();
         let mut add = |k: Keyed<'_>| {
+            let Some(f) = k.f else { return };
             let key = (
                 k.site.clone(),
                 k.location.clone(),
-                k.f.rule.clone(),
+                f.rule.clone(),
                 k.fp.clone(),
             );
             map.entry(key)
                 .and_modify(|e| e.count += 1)
                 .or_insert_with(|| Entry {
                     fingerprint: k.fp,
-                    rule: k.f.rule.clone(),
+                    rule: f.rule.clone(),
                     site: k.site,
                     scope: k.scope.into(),
                     location: k.location,
                     page: k.page,
                     anchor: k.anchor,
-                    severity: k.f.severity,
-                    message: k.f.message.clone(),
+                    severity: f.severity,
+                    message: f.message.clone(),
                     count: 1,
                     reason: None,
                 });
@@ -432,71 +448,91 @@ impl Baseline {
 }
 
 /// Matches findings against a baseline's counts.
+///
+/// Matching is done page by page (and site by site for site findings), each starting from the
+/// baseline's counts: a fingerprint includes the page's location, so pages do not compete for
+/// entries, and a page can be matched again (when site rules add findings to it later) with
+/// the same result.
 #[derive(Debug, Clone)]
 pub struct Matcher {
-    remaining: HashMap<String, usize>,
+    counts: HashMap<String, usize>,
+}
+
+/// The result of matching one page's or site's findings.
+#[derive(Debug, Clone, Default)]
+pub struct Matched {
+    /// Findings the baseline holds (removed).
+    pub present: usize,
+    /// Findings it does not hold (kept).
+    pub new: usize,
+    /// How many of each fingerprint were matched.
+    pub consumed: HashMap<String, usize>,
 }
 
 impl Matcher {
     /// A matcher holding every entry's count.
     pub fn new(baseline: &Baseline) -> Matcher {
-        let mut remaining = HashMap::new();
+        let mut counts = HashMap::new();
         for e in &baseline.entries {
-            *remaining.entry(e.fingerprint.clone()).or_insert(0) += e.count;
+            *counts.entry(e.fingerprint.clone()).or_insert(0) += e.count;
         }
-        Matcher { remaining }
+        Matcher { counts }
     }
 
-    fn take(&mut self, fp: &str) -> bool {
-        match self.remaining.get_mut(fp) {
-            Some(n) if *n > 0 => {
-                *n -= 1;
-                true
+    fn filter(&self, keys: Vec<Keyed<'static>>, findings: &mut Vec<Finding>) -> Matched {
+        let mut m = Matched::default();
+        let keep: Vec<bool> = keys
+            .into_iter()
+            .map(|k| {
+                let limit = self.counts.get(&k.fp).copied().unwrap_or(0);
+                let used = m.consumed.entry(k.fp).or_insert(0);
+                if *used < limit {
+                    *used += 1;
+                    false
+                } else {
+                    true
+                }
+            })
+            .collect();
+        m.consumed.retain(|_, n| *n > 0);
+        let mut i = 0;
+        findings.retain(|_| {
+            let k = keep.get(i).copied().unwrap_or(true);
+            i += 1;
+            if k {
+                m.new += 1;
+            } else {
+                m.present += 1;
             }
-            _ => false,
-        }
+            k
+        });
+        m
     }
 
-    /// Removes a page's findings that the baseline holds; returns (present, new).
-    pub fn filter_page(&mut self, site: &SiteReport, page: &mut PageReport) -> (usize, usize) {
+    /// Removes a page's findings that the baseline holds.
+    pub fn filter_page(&self, site: &SiteReport, page: &mut PageReport) -> Matched {
         let skey = site_key(&site.root, &site.kind);
-        let keep: Vec<bool> = keyed_page_findings(site, &skey, page)
+        let keys: Vec<Keyed<'static>> = keyed_page_findings(site, &skey, page)
             .into_iter()
-            .map(|k| !self.take(&k.fp))
+            .map(Keyed::detach)
             .collect();
-        retain_by(&mut page.findings, &keep)
+        self.filter(keys, &mut page.findings)
     }
 
-    /// Removes a site's own findings that the baseline holds; returns (present, new).
-    pub fn filter_site(&mut self, site: &mut SiteReport) -> (usize, usize) {
+    /// Removes a site's own findings that the baseline holds.
+    pub fn filter_site(&self, site: &mut SiteReport) -> Matched {
         let skey = site_key(&site.root, &site.kind);
-        let keep: Vec<bool> = keyed_site_findings(site, &skey)
+        let keys: Vec<Keyed<'static>> = keyed_site_findings(site, &skey)
             .into_iter()
-            .map(|k| !self.take(&k.fp))
+            .map(Keyed::detach)
             .collect();
-        retain_by(&mut site.findings, &keep)
+        self.filter(keys, &mut site.findings)
     }
 
-    /// How many findings of a fingerprint the baseline still holds unmatched.
-    pub fn remaining(&self, fp: &str) -> usize {
-        self.remaining.get(fp).copied().unwrap_or(0)
+    /// The baseline's count of a fingerprint.
+    pub fn count(&self, fp: &str) -> usize {
+        self.counts.get(fp).copied().unwrap_or(0)
     }
-}
-
-fn retain_by(findings: &mut Vec<Finding>, keep: &[bool]) -> (usize, usize) {
-    let mut i = 0;
-    let (mut present, mut new) = (0, 0);
-    findings.retain(|_| {
-        let k = keep.get(i).copied().unwrap_or(true);
-        i += 1;
-        if k {
-            new += 1;
-        } else {
-            present += 1;
-        }
-        k
-    });
-    (present, new)
 }
 
 /// Applies a baseline to a report: removes the findings the baseline holds, recounts, and
@@ -509,10 +545,18 @@ pub fn apply(
     enabled: &HashSet<String>,
     options: Option<&AuditOptions>,
 ) -> BaselineSummary {
-    let mut matcher = Matcher::new(baseline);
+    let matcher = Matcher::new(baseline);
     let mut summary = BaselineSummary {
         file: file.display().to_string(),
         ..BaselineSummary::default()
+    };
+    let mut consumed: HashMap<String, usize> = HashMap::new();
+    let mut add = |m: Matched, summary: &mut BaselineSummary| {
+        summary.present += m.present;
+        summary.new += m.new;
+        for (fp, n) in m.consumed {
+            *consumed.entry(fp).or_insert(0) += n;
+        }
     };
     let mut audited: HashSet<(String, String)> = HashSet::new();
     let mut sites_in_run: HashSet<String> = HashSet::new();
@@ -522,26 +566,27 @@ pub fn apply(
         sites_in_run.insert(skey.clone());
         for page in pages.iter_mut().filter(|p| p.site == i) {
             audited.insert((skey.clone(), page_location(site, &skey, page)));
-            let (p, n) = matcher.filter_page(site, page);
-            summary.present += p;
-            summary.new += n;
+            let m = matcher.filter_page(site, page);
+            add(m, &mut summary);
         }
-        let (p, n) = matcher.filter_site(site);
-        summary.present += p;
-        summary.new += n;
+        let m = matcher.filter_site(site);
+        add(m, &mut summary);
     }
     for e in &baseline.entries {
         if !sites_in_run.contains(&e.site) {
             continue;
         }
-        let left = matcher.remaining(&e.fingerprint).min(e.count);
+        // What the run did not match of this entry is left (entries are unique per
+        // fingerprint; the bookkeeping keeps a duplicate from being counted twice).
+        let used = consumed.get(&e.fingerprint).copied().unwrap_or(0);
+        let left = matcher
+            .count(&e.fingerprint)
+            .saturating_sub(used)
+            .min(e.count);
         if left == 0 {
             continue;
         }
-        // Consume so that duplicate entries with one fingerprint are not counted twice.
-        if let Some(n) = matcher.remaining.get_mut(&e.fingerprint) {
-            *n -= left;
-        }
+        *consumed.entry(e.fingerprint.clone()).or_insert(0) += left;
         let rule_off = !enabled.contains(&e.rule)
             || options.zip(e.page.as_deref()).is_some_and(|(o, p)| {
                 o.url_rule_level(p, Some(p), &e.rule) == Some(RuleLevel::Off)

@@ -49,7 +49,8 @@ pub const DOCUMENTS: &str = include_str!("../rules/catalog/documents.toml");
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Scope {
-    /// A pure function of one page.
+    /// About one page: decided from the page alone, or at the site stage about one page
+    /// (a stale column).
     Page,
     /// Aggregated over a site after every page was checked.
     Site,

@@ -1,7 +1,7 @@
 //! Command-line definitions (clap) and the commands' implementations. The binary only maps the
 //! result to an exit code.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -140,16 +140,35 @@ pub fn run() -> Result<i32> {
     }
 }
 
-struct Bar(indicatif::ProgressBar);
+/// The terminal progress bar: pages done of pages known (the rest are queued), failures,
+/// rate, and the page being finished.
+struct Bar(indicatif::ProgressBar, std::sync::atomic::AtomicU64);
 
 impl Progress for Bar {
     fn add_total(&self, n: u64) {
         self.0.inc_length(n);
     }
-    fn page_done(&self, name: &str, _failed: bool) {
-        self.0
-            .set_message(crate::dom::truncate_chars(name, 60).into_owned());
+    fn page_done(&self, name: &str, failed: bool) {
+        use std::sync::atomic::Ordering;
+        let errors = if failed {
+            self.1.fetch_add(1, Ordering::Relaxed) + 1
+        } else {
+            self.1.load(Ordering::Relaxed)
+        };
         self.0.inc(1);
+        let queued = self
+            .0
+            .length()
+            .unwrap_or(0)
+            .saturating_sub(self.0.position());
+        let name = crate::dom::truncate_chars(name, 50);
+        self.0
+            .set_message(format!("queued {queued} · errors {errors} · {name}"));
+    }
+    fn skip(&self, n: u64) {
+        let len = self.0.length().unwrap_or(0);
+        self.0
+            .set_length(len.saturating_sub(n).max(self.0.position()));
     }
     fn finish(&self) {
         self.0.finish_and_clear();
@@ -158,13 +177,35 @@ impl Progress for Bar {
 
 /// Streams `--format jsonl` lines as pages and sites finish (see [`report::jsonl`]). The
 /// lines equal the final report's objects: findings of aggregating rules are left to the site
-/// line, the baseline is applied, and sites get their `score` and `input` facts.
+/// line, the baseline is applied, and sites get their `score` and `input` facts. When site
+/// rules add findings to a page after its line was written, the page's final line is written
+/// again before its site line (a later line for the same page replaces an earlier one).
 struct JsonlStream {
     out: Mutex<Box<dyn Write + Send>>,
     aggregate: HashSet<String>,
-    matcher: Option<Mutex<baseline::Matcher>>,
+    matcher: Option<baseline::Matcher>,
     plan: sites::Plan,
+    /// What was written for each page: (site index, URL) -> hash of the line.
+    written: Mutex<HashMap<(usize, String), u64>>,
     failed: Mutex<Option<std::io::Error>>,
+}
+
+fn line_hash(line: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    line.hash(&mut h);
+    h.finish()
+}
+
+fn shell_site(root: &str, kind: &str) -> SiteReport {
+    SiteReport {
+        root: root.to_string(),
+        kind: kind.to_string(),
+        pages: 0,
+        findings: Vec::new(),
+        notes: Vec::new(),
+        facts: report::Facts::new(),
+    }
 }
 
 impl JsonlStream {
@@ -178,8 +219,9 @@ impl JsonlStream {
                 .filter(|e| e.aggregate && !PIPELINE_RULES.contains(&e.id.as_str()))
                 .map(|e| e.id.clone())
                 .collect(),
-            matcher: baseline.map(|b| Mutex::new(baseline::Matcher::new(b))),
+            matcher: baseline.map(baseline::Matcher::new),
             plan,
+            written: Mutex::new(HashMap::new()),
             failed: Mutex::new(None),
         }
     }
@@ -202,6 +244,15 @@ impl JsonlStream {
         }
     }
 
+    /// The line of a page as the final report will have it.
+    fn page_line(&self, site: &SiteReport, page: &PageReport) -> std::io::Result<String> {
+        let mut page = page.clone();
+        if let Some(m) = &self.matcher {
+            m.filter_page(site, &mut page);
+        }
+        report::jsonl::page_line(&page)
+    }
+
     fn finish(&self, report: &Report) -> Result<()> {
         self.line(report::jsonl::summary_line(report));
         match self.failed.lock().ok().and_then(|mut f| f.take()) {
@@ -215,23 +266,40 @@ impl Progress for JsonlStream {
     fn page_report(&self, site: &SiteInfo, page: &PageReport) {
         let mut page = page.clone();
         page.findings.retain(|f| !self.aggregate.contains(&f.rule));
-        if let Some(m) = &self.matcher
-            && let Ok(mut m) = m.lock()
+        let kind = if site.is_local() { "local" } else { "remote" };
+        let line = self.page_line(&shell_site(&site.root, kind), &page);
+        if let Ok(l) = &line
+            && let Ok(mut w) = self.written.lock()
         {
-            let shell = SiteReport {
-                root: site.root.clone(),
-                kind: if site.is_local() { "local" } else { "remote" }.into(),
-                pages: 0,
-                findings: Vec::new(),
-                notes: Vec::new(),
-                facts: report::Facts::new(),
-            };
-            m.filter_page(&shell, &mut page);
+            w.insert((site.index, page.url.clone()), line_hash(l));
         }
-        self.line(report::jsonl::page_line(&page));
+        self.line(line);
     }
 
     fn site_report(&self, index: usize, site: &SiteReport, pages: &[PageReport]) {
+        // Pages whose final object differs from what was streamed (site rules add findings
+        // to pages) are written again.
+        let mut written = self
+            .written
+            .lock()
+            .map(|mut w| {
+                let mine: Vec<(usize, String)> =
+                    w.keys().filter(|(i, _)| *i == index).cloned().collect();
+                mine.into_iter()
+                    .filter_map(|k| w.remove(&k).map(|h| (k.1, h)))
+                    .collect::<HashMap<String, u64>>()
+            })
+            .unwrap_or_default();
+        for p in pages {
+            let line = self.page_line(site, p);
+            let same = line
+                .as_ref()
+                .ok()
+                .is_some_and(|l| written.remove(&p.url) == Some(line_hash(l)));
+            if !same {
+                self.line(line);
+            }
+        }
         let mut site = site.clone();
         let refs: Vec<&PageReport> = pages.iter().collect();
         let entry = self
@@ -240,9 +308,7 @@ impl Progress for JsonlStream {
             .then(|| self.plan.sites.get(index))
             .flatten();
         sites::annotate_site(&mut site, &refs, entry);
-        if let Some(m) = &self.matcher
-            && let Ok(mut m) = m.lock()
-        {
+        if let Some(m) = &self.matcher {
             m.filter_site(&mut site);
         }
         self.line(report::jsonl::site_line(index, &site));
@@ -264,6 +330,11 @@ impl Progress for RunProgress<'_> {
     fn page_done(&self, name: &str, failed: bool) {
         if let Some(b) = self.bar {
             b.page_done(name, failed);
+        }
+    }
+    fn skip(&self, n: u64) {
+        if let Some(b) = self.bar {
+            b.skip(n);
         }
     }
     fn page_report(&self, site: &SiteInfo, page: &PageReport) {
@@ -449,7 +520,7 @@ pub fn run_audit(cli_opts: &AuditOptions) -> Result<i32> {
             )
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
-        Bar(bar)
+        Bar(bar, std::sync::atomic::AtomicU64::new(0))
     });
     let progress = RunProgress {
         bar: bar.as_ref(),

@@ -114,6 +114,19 @@ fn parse_jsonl(text: &str, name: &str) -> Result<Report> {
             other => return Err(bad(format!("unknown line type {other:?}"))),
         }
     }
+    // A later line for the same page replaces an earlier one (a page is written again when
+    // site rules added findings to it after it was streamed).
+    let mut last: std::collections::HashMap<(usize, String), usize> =
+        std::collections::HashMap::new();
+    for (i, p) in pages.iter().enumerate() {
+        last.insert((p.site, p.url.clone()), i);
+    }
+    let mut i = 0;
+    pages.retain(|p| {
+        let keep = last.get(&(p.site, p.url.clone())) == Some(&i);
+        i += 1;
+        keep
+    });
     // Sites by their index in the run; pages of a site whose line is missing (the run stopped
     // before the site finished) get a placeholder site.
     sites.sort_by_key(|(i, _)| *i);

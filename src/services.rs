@@ -69,6 +69,19 @@ impl Services {
         self.runtime.as_ref()
     }
 
+    /// A result already fetched in this run, if any (the crawler reuses what rules fetched).
+    pub fn cached(&self, url: &Url) -> Option<Fetched> {
+        self.cache.lock().ok().and_then(|c| c.get(url).cloned())
+    }
+
+    /// Forgets every cached result (called when a site is finished, so bodies do not pile up
+    /// over a run of many sites).
+    pub fn clear_cache(&self) {
+        if let Ok(mut c) = self.cache.lock() {
+            c.clear();
+        }
+    }
+
     /// Records a result fetched elsewhere (the crawler), so rules asking for the URL reuse it.
     pub fn remember(&self, url: Url, result: Result<RawPage, FetchError>) {
         if let Ok(mut c) = self.cache.lock() {
@@ -76,8 +89,8 @@ impl Services {
         }
     }
 
-    /// Fetches a URL (GET, redirects followed), once per run: later calls get the cached
-    /// result. Blocks the calling worker thread; must not be called from async code.
+    /// Fetches a URL (GET, redirects followed), once per site (the cache is emptied when a
+    /// site is finished): later calls get the cached result. Blocks the calling worker thread; must not be called from async code.
     pub fn fetch(&self, url: &Url) -> Fetched {
         if let Ok(c) = self.cache.lock()
             && let Some(hit) = c.get(url)

@@ -66,7 +66,16 @@ pub struct Decoded {
 impl Decoded {
     /// The encoding's name as reported (e.g. `UTF-8`, `GB18030`, `Big5`).
     pub fn encoding_name(&self) -> &'static str {
-        self.encoding.name()
+        display_name(self.encoding)
+    }
+}
+
+/// The name reports use for an encoding: the WHATWG name, with `gb18030` written `GB18030`.
+pub fn display_name(enc: &'static Encoding) -> &'static str {
+    if enc == GB18030 {
+        "GB18030"
+    } else {
+        enc.name()
     }
 }
 

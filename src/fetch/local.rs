@@ -123,6 +123,8 @@ pub fn read(path: &Path, max_bytes: u64) -> Result<RawPage, FetchError> {
         depth: 0,
         redirects: Vec::new(),
         elapsed_ms: started.elapsed().as_millis() as u64,
+        wire_bytes: meta.len(),
+        tls_error: None,
     })
 }
 

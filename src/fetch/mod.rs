@@ -5,6 +5,8 @@
 //! IPv6 checks can plug in their own resolver and so a URL is never fetched twice per run.
 
 pub mod charset;
+pub mod decompress;
+pub mod gate;
 pub mod http;
 pub mod local;
 
@@ -41,6 +43,12 @@ pub struct RawPage {
     pub redirects: Vec<Redirect>,
     /// Time taken, in milliseconds.
     pub elapsed_ms: u64,
+    /// Bytes received on the wire for the body (before decompression); the file size for
+    /// local files.
+    pub wire_bytes: u64,
+    /// Set when the server's TLS certificate could not be verified and the page was fetched
+    /// again without verification: the verification error.
+    pub tls_error: Option<String>,
 }
 
 impl RawPage {
@@ -59,6 +67,8 @@ impl RawPage {
             depth: 0,
             redirects: Vec::new(),
             elapsed_ms: 0,
+            wire_bytes: html.len() as u64,
+            tls_error: None,
         }
     }
 
@@ -129,6 +139,13 @@ pub struct FetchError {
     /// Redirects followed before the failure.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub redirects: Vec<Redirect>,
+    /// How many times the request was tried (0 when not known).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub attempts: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl FetchError {
@@ -138,6 +155,7 @@ impl FetchError {
             kind,
             message: message.into(),
             redirects: Vec::new(),
+            attempts: 0,
         }
     }
 }
@@ -246,6 +264,33 @@ pub struct FetchOptions {
     /// Proxy URL for all requests (the environment's HTTP(S)_PROXY is used otherwise)
     #[arg(long, value_name = "URL")]
     pub proxy: Option<String>,
+    /// Retries after a network error or a 429/500/502/503/504 answer (timeouts are not
+    /// retried: 15 s without an answer is the inspection's definition of "does not open")
+    /// [default: 2]
+    #[arg(long, value_name = "N")]
+    pub retries: Option<u32>,
+    /// Wait before the first retry, in seconds, doubled at each further retry; a Retry-After
+    /// header replaces it [default: 1]
+    #[arg(long, value_name = "SECS")]
+    pub retry_wait: Option<f64>,
+    /// Longest wait honoured before a retry, in seconds: a server asking for more (Retry-After)
+    /// gets no retry [default: 60]
+    #[arg(long, value_name = "SECS")]
+    pub max_retry_wait: Option<f64>,
+    /// Largest body after decompression (gzip, deflate, br): protects against compression
+    /// bombs [default: the --max-body-size value]
+    #[arg(long, value_name = "SIZE")]
+    pub max_decompressed_size: Option<ByteSize>,
+    /// Resolve a host name to a fixed address for every port, "HOST=ADDR" (curl's
+    /// "HOST:PORT:ADDR" is accepted too) (repeatable)
+    #[arg(long = "resolve", value_name = "HOST=ADDR")]
+    #[serde(rename = "resolve")]
+    pub resolve: Vec<String>,
+    /// Extra trusted root certificate, a PEM file (repeatable): for sites whose certificates
+    /// come from a CA the system does not trust
+    #[arg(long = "ca-cert", value_name = "FILE")]
+    #[serde(rename = "ca-certs")]
+    pub ca_certs: Vec<PathBuf>,
 }
 
 impl FetchOptions {
@@ -271,6 +316,54 @@ impl FetchOptions {
     pub fn max_redirects(&self) -> u32 {
         self.max_redirects.unwrap_or(10)
     }
+    /// Decompressed body limit in bytes.
+    pub fn max_decompressed_size(&self) -> u64 {
+        self.max_decompressed_size
+            .map_or_else(|| self.max_body_size(), |b| b.0)
+    }
+    /// Retries.
+    pub fn retries(&self) -> u32 {
+        self.retries.unwrap_or(2)
+    }
+    /// First retry wait.
+    pub fn retry_wait(&self) -> std::time::Duration {
+        match self.retry_wait {
+            Some(v) if v.is_finite() && v >= 0.0 => std::time::Duration::from_secs_f64(v),
+            _ => std::time::Duration::from_secs(1),
+        }
+    }
+    /// Longest retry wait honoured.
+    pub fn max_retry_wait(&self) -> std::time::Duration {
+        secs(self.max_retry_wait, 60.0)
+    }
+    /// The `--resolve` overrides as (host, address) pairs.
+    pub fn resolve_overrides(&self) -> Result<Vec<(String, std::net::IpAddr)>, String> {
+        self.resolve.iter().map(|s| parse_resolve(s)).collect()
+    }
+}
+
+/// Parses a `--resolve` value: `HOST=ADDR` or curl's `HOST:PORT:ADDR`.
+fn parse_resolve(s: &str) -> Result<(String, std::net::IpAddr), String> {
+    let t = s.trim();
+    let (host, addr) = match t.split_once('=') {
+        Some((h, a)) => (h, a),
+        None => {
+            let mut parts = t.splitn(3, ':');
+            match (parts.next(), parts.next(), parts.next()) {
+                (Some(h), Some(_port), Some(a)) => (h, a),
+                _ => return Err(format!("--resolve {s:?}: expected HOST=ADDR")),
+            }
+        }
+    };
+    let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
+    let addr = addr.trim().trim_start_matches('[').trim_end_matches(']');
+    if host.is_empty() {
+        return Err(format!("--resolve {s:?}: no host name"));
+    }
+    let ip = addr
+        .parse::<std::net::IpAddr>()
+        .map_err(|_| format!("--resolve {s:?}: {addr:?} is not an IP address"))?;
+    Ok((host, ip))
 }
 
 fn secs(v: Option<f64>, default: f64) -> std::time::Duration {
@@ -291,6 +384,27 @@ mod tests {
         assert!("ten".parse::<ByteSize>().is_err());
         assert!("10 parsecs".parse::<ByteSize>().is_err());
         assert_eq!(ByteSize(10 << 20).to_string(), "10MiB");
+    }
+
+    #[test]
+    fn resolve_values() {
+        let ip4: std::net::IpAddr = "127.0.0.1".parse().expect("ip");
+        let ip6: std::net::IpAddr = "::1".parse().expect("ip");
+        assert_eq!(
+            parse_resolve("WWW.Example.gov.cn=127.0.0.1"),
+            Ok(("www.example.gov.cn".into(), ip4))
+        );
+        assert_eq!(
+            parse_resolve("www.example.gov.cn:443:[::1]"),
+            Ok(("www.example.gov.cn".into(), ip6))
+        );
+        assert!(parse_resolve("www.example.gov.cn").is_err());
+        assert!(parse_resolve("x=not-an-ip").is_err());
+        let o = FetchOptions {
+            max_body_size: Some(ByteSize(1 << 20)),
+            ..FetchOptions::default()
+        };
+        assert_eq!(o.max_decompressed_size(), 1 << 20);
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! as each page finishes, a `site` line as each site finishes, and a final `summary` line; this
 //! writer produces the same lines from a finished report (for `govaudit merge`).
 //!
-//! * `{"type":"page", ...}` — a page object exactly as in the JSON report's `pages`;
+//! * `{"type":"page", ...}` — a page object exactly as in the JSON report's `pages`; when
+//!   site rules add findings to a page after it was streamed, its final line follows before
+//!   the site line, and a later line for the same page (`site` and `url`) replaces an earlier;
 //! * `{"type":"site","index":N, ...}` — a site object as in `sites`, with its index (`site` of
 //!   its pages);
 //! * `{"type":"summary", "schema_version", "tool", "generated_at", "lang", "complete",

@@ -17,6 +17,7 @@ pub mod links;
 pub mod page;
 pub mod security;
 pub mod traditional;
+pub mod versions;
 
 use std::collections::BTreeMap;
 use std::collections::HashMap;
@@ -46,7 +47,11 @@ pub trait Rule: Send + Sync {
     /// Checks one page. Report findings through `cx`.
     fn check_page(&self, _page: &Page, _cx: &mut PageCx<'_>) {}
 
-    /// Checks a site after all its pages were checked.
+    /// Checks a site after all its pages were checked. Page rules may implement it too: to
+    /// report findings about single pages that only the whole site can decide (whether a page
+    /// is a column depends on the home page's navigation) through [`SiteCx::report_on_page`],
+    /// or to check a page the site stage fetches itself rather than one that was audited (the
+    /// 繁体版 page a home-page entry points to), reporting site findings with `url` set.
     fn check_site(&self, _site: &SiteData<'_>, _cx: &mut SiteCx<'_>) {}
 }
 
@@ -109,7 +114,12 @@ pub fn terminal_sections() -> Vec<TerminalSection> {
 
 /// Rule ids emitted by the pipeline itself rather than by a [`Rule`] (a page that could not be
 /// fetched or read has no [`Page`] to check).
-pub const PIPELINE_RULES: &[&str] = &["page/fetch-failed", "page/not-html", "page/rule-crashed"];
+pub const PIPELINE_RULES: &[&str] = &[
+    "page/fetch-failed",
+    "page/http-error",
+    "page/not-html",
+    "page/rule-crashed",
+];
 
 /// Where a site's pages come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -186,6 +196,8 @@ pub struct LinkTarget {
     pub kinds: Vec<LinkKind>,
     /// Indices (into [`SiteData::pages`]) of the pages that reference it.
     pub sources: Vec<u32>,
+    /// Its checked status (crawl, link check or file lookup); `None` when not looked at.
+    pub status: Option<links::LinkStatus>,
 }
 
 /// Every distinct link target of a site (absolute URL -> target), for site rules.
@@ -323,12 +335,19 @@ pub struct SiteCx<'a> {
     severity: Severity,
     findings: &'a mut Vec<Finding>,
     facts: &'a mut Facts,
+    page_findings: &'a mut Vec<(usize, Finding)>,
+    enabled: &'a [&'static str],
 }
 
 impl SiteCx<'_> {
     /// The id of the rule being run.
     pub fn rule_id(&self) -> &'static str {
         self.rule
+    }
+
+    /// The ids of every rule enabled in this run (all families), in run order.
+    pub fn enabled_rules(&self) -> &[&'static str] {
+        self.enabled
     }
 
     /// Reports a site finding.
@@ -339,9 +358,24 @@ impl SiteCx<'_> {
         &mut self.findings[last]
     }
 
+    /// Reports a finding about one page of the site (`page` indexes [`SiteData::pages`]),
+    /// decided at the site stage: it is added to that page's findings in the report.
+    pub fn report_on_page(&mut self, page: usize, message: String) -> &mut Finding {
+        self.page_findings
+            .push((page, Finding::new(self.rule, self.severity, message)));
+        let last = self.page_findings.len() - 1;
+        &mut self.page_findings[last].1
+    }
+
     /// Site findings so far (earlier rules, and page findings aggregated per site).
     pub fn findings_so_far(&self) -> &[Finding] {
         self.findings
+    }
+
+    /// Page findings reported so far by site-stage rules through [`Self::report_on_page`]
+    /// (they join their pages after the site stage), with the page index.
+    pub fn page_findings_so_far(&self) -> &[(usize, Finding)] {
+        self.page_findings
     }
 
     /// Site facts so far.
@@ -634,8 +668,11 @@ impl Engine {
             .collect()
     }
 
-    /// Runs the site collectors and site rules. `findings` already holds the aggregated page
-    /// findings; site findings are appended.
+    /// Runs the site collectors and the site stage of every enabled rule. `findings` already
+    /// holds the aggregated page findings; site findings are appended. Returns the findings
+    /// that site-stage rules reported about single pages (page index into `site.pages`), for
+    /// the caller to add to those pages.
+    #[must_use]
     pub fn check_site(
         &self,
         site: &SiteData<'_>,
@@ -643,7 +680,7 @@ impl Engine {
         services: &Services,
         findings: &mut Vec<Finding>,
         facts: &mut Facts,
-    ) {
+    ) -> Vec<(usize, Finding)> {
         let lang = options.lang();
         let ccx = CollectCx {
             lang,
@@ -656,7 +693,12 @@ impl Engine {
                 merge_fact(facts, &k, v);
             }
         }
-        for r in self.rules.iter().filter(|r| r.scope == Scope::Site) {
+        let mut page_findings = Vec::new();
+        let enabled = self.enabled_ids();
+        // Page rules run here too: most have nothing to do at the site stage (the default
+        // `check_site`), a few decide about single pages with the whole site in view, or
+        // check pages the site stage fetches itself.
+        for r in &self.rules {
             let mut cx = SiteCx {
                 lang,
                 options,
@@ -665,6 +707,8 @@ impl Engine {
                 severity: r.severity,
                 findings,
                 facts,
+                page_findings: &mut page_findings,
+                enabled: &enabled,
             };
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 r.rule.check_site(site, &mut cx);
@@ -673,6 +717,7 @@ impl Engine {
                 findings.push(crashed(r.rule.id(), &panic, lang));
             }
         }
+        page_findings
     }
 }
 

@@ -1,7 +1,7 @@
 //! Page-level technical checks: the page could be decoded and read in full.
 //!
-//! `page/fetch-failed`, `page/not-html` and `page/rule-crashed` are emitted by the pipeline
-//! (there is no parsed page to check); see [`super::PIPELINE_RULES`].
+//! `page/fetch-failed`, `page/http-error`, `page/not-html` and `page/rule-crashed` are emitted
+//! by the pipeline (there may be no parsed page to check); see [`super::PIPELINE_RULES`].
 
 use super::{Family, PageCx, Rule};
 use crate::fetch::charset::CharsetSource;
@@ -15,7 +15,6 @@ pub fn family() -> Family {
             Box::new(EncodingErrors),
             Box::new(CharsetMissing),
             Box::new(Truncated),
-            Box::new(HttpError),
             Box::new(NestingTooDeep),
         ],
         ..Family::default()
@@ -35,7 +34,7 @@ impl Rule for EncodingErrors {
         if !page.decode_errors {
             return;
         }
-        let used = page.encoding.name();
+        let used = crate::fetch::charset::display_name(page.encoding);
         let declared = page
             .header_charset
             .as_deref()
@@ -46,7 +45,7 @@ impl Rule for EncodingErrors {
                 cx.lang,
                 "页面按 {declared} 解码时出现无效字节，内容看起来是 {}：访问者会看到乱码",
                 "the page has bytes that are invalid in {declared}; the content looks like {}: visitors see garbled text",
-                likely.name()
+                crate::fetch::charset::display_name(likely)
             ),
             None => tr!(
                 cx.lang,
@@ -57,7 +56,10 @@ impl Rule for EncodingErrors {
         let f = cx.report_page(msg);
         f.data.insert("encoding".into(), used.into());
         if let Some(l) = page.likely_encoding {
-            f.data.insert("likely".into(), l.name().into());
+            f.data.insert(
+                "likely".into(),
+                crate::fetch::charset::display_name(l).into(),
+            );
         }
     }
 }
@@ -79,7 +81,7 @@ impl Rule for CharsetMissing {
             cx.lang,
             "页面未声明字符编码（HTTP 头和 <meta charset> 都没有），按内容推测为 {}",
             "the page declares no character encoding (neither the HTTP header nor <meta charset>); guessed {}",
-            page.encoding.name()
+            crate::fetch::charset::display_name(page.encoding)
         );
         cx.report_page(msg);
     }
@@ -104,29 +106,6 @@ impl Rule for Truncated {
             page.byte_len
         );
         cx.report_page(msg);
-    }
-}
-
-/// `page/http-error`: an audited page answered with an HTTP error status.
-pub struct HttpError;
-
-impl Rule for HttpError {
-    fn id(&self) -> &'static str {
-        "page/http-error"
-    }
-
-    fn check_page(&self, page: &Page, cx: &mut PageCx<'_>) {
-        let Some(status) = page.status.filter(|s| *s >= 400) else {
-            return;
-        };
-        let msg = tr!(
-            cx.lang,
-            "页面返回 HTTP {status}",
-            "the page answered HTTP {status}"
-        );
-        cx.report_page(msg)
-            .data
-            .insert("status".into(), status.into());
     }
 }
 
@@ -209,11 +188,10 @@ mod tests {
     }
 
     #[test]
-    fn truncated_and_http_errors() {
+    fn truncated() {
         let mut r = raw(b"<p>x</p>".to_vec(), Some("text/html; charset=utf-8"));
         r.truncated = true;
-        r.status = Some(500);
         let page = Page::build(&r);
-        assert_eq!(ids(&page), vec!["page/http-error", "page/truncated"]);
+        assert_eq!(ids(&page), vec!["page/truncated"]);
     }
 }
