@@ -136,10 +136,17 @@ pub fn audit_with_resolver(
         .build()
         .map_err(|e| Error::Config(format!("cannot start the async runtime: {e}")))?;
     let services = if needs_network {
+        // One resolver for the run: the HTTP client (every page, link and resource request)
+        // resolves through it, and the IPv6 checks look up records with it. A resolver given
+        // by the caller (a test's fake) replaces it for HTTP.
+        let _rt = runtime.enter();
+        let dns = crate::dns::Dns::new(&options.dns)?;
+        let resolver = resolver.or_else(|| Some(dns.http_resolver(crate::dns::Stack::PreferV4)));
         Services::new(
             runtime.handle().clone(),
             HttpFetcher::with_resolver(&options.fetch, options.crawl.politeness(), resolver)?,
         )
+        .with_dns(dns)
     } else {
         Services::offline()
     };
@@ -384,7 +391,13 @@ fn run_pages(
 
 fn fetch_blocking(services: &Services, url: &Url) -> Result<RawPage, FetchError> {
     match (services.runtime(), services.http()) {
-        (Some(rt), Some(http)) => rt.block_on(http.get(url, 0)),
+        (Some(rt), Some(http)) => {
+            // Remembered so that rules asking for the start page (the IPv6 consistency check)
+            // reuse this answer instead of fetching it again.
+            let result = rt.block_on(http.get(url, 0));
+            services.remember(url.clone(), result.clone());
+            result
+        }
         _ => Err(FetchError::new(
             FetchErrorKind::Other,
             "network access is off",

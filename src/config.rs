@@ -172,6 +172,10 @@ pub struct AuditOptions {
 
     #[command(flatten)]
     #[allow(missing_docs)]
+    pub dns: crate::dns::DnsOptions,
+
+    #[command(flatten)]
+    #[allow(missing_docs)]
     pub crawl: crate::crawl::CrawlOptions,
 
     #[command(flatten)]

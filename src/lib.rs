@@ -14,6 +14,7 @@ pub mod catalog;
 pub mod cli;
 pub mod config;
 pub mod crawl;
+pub mod dns;
 pub mod dom;
 pub mod error;
 pub mod fetch;

@@ -13,6 +13,11 @@ use url::Url;
 use crate::fetch::http::HttpFetcher;
 use crate::fetch::{FetchError, FetchErrorKind, RawPage};
 
+/// The cache key of a URL: its normal form (fragment dropped, index pages, query order).
+fn key(url: &Url) -> String {
+    crate::crawl::normalise::normalise(url)
+}
+
 /// The result of a fetch, shared between the rules that asked for it.
 pub type Fetched = Arc<Result<RawPage, FetchError>>;
 
@@ -21,7 +26,10 @@ pub struct Services {
     runtime: Option<tokio::runtime::Handle>,
     http: Option<HttpFetcher>,
     network: bool,
-    cache: Mutex<HashMap<Url, Fetched>>,
+    /// Keyed by the crawler's normal form of the URL, so `/a/` and `/a/index.html`, or
+    /// `?b=1&a=2` and `?a=2&b=1`, share one entry.
+    cache: Mutex<HashMap<String, Fetched>>,
+    dns: Option<crate::dns::Dns>,
 }
 
 impl std::fmt::Debug for Services {
@@ -40,6 +48,7 @@ impl Services {
             http: Some(http),
             network: true,
             cache: Mutex::new(HashMap::new()),
+            dns: None,
         }
     }
 
@@ -51,7 +60,20 @@ impl Services {
             http: None,
             network: false,
             cache: Mutex::new(HashMap::new()),
+            dns: None,
         }
+    }
+
+    /// The same services with the audit's resolver (the one the HTTP client resolves through),
+    /// for rules that look up DNS records (the IPv6 checks).
+    pub fn with_dns(mut self, dns: crate::dns::Dns) -> Services {
+        self.dns = Some(dns);
+        self
+    }
+
+    /// The audit's resolver, when online.
+    pub fn dns(&self) -> Option<&crate::dns::Dns> {
+        self.dns.as_ref()
     }
 
     /// Whether rules may use the network.
@@ -71,7 +93,10 @@ impl Services {
 
     /// A result already fetched in this run, if any (the crawler reuses what rules fetched).
     pub fn cached(&self, url: &Url) -> Option<Fetched> {
-        self.cache.lock().ok().and_then(|c| c.get(url).cloned())
+        self.cache
+            .lock()
+            .ok()
+            .and_then(|c| c.get(&key(url)).cloned())
     }
 
     /// Forgets every cached result (called when a site is finished, so bodies do not pile up
@@ -85,7 +110,7 @@ impl Services {
     /// Records a result fetched elsewhere (the crawler), so rules asking for the URL reuse it.
     pub fn remember(&self, url: Url, result: Result<RawPage, FetchError>) {
         if let Ok(mut c) = self.cache.lock() {
-            c.insert(url, Arc::new(result));
+            c.insert(key(&url), Arc::new(result));
         }
     }
 
@@ -93,7 +118,7 @@ impl Services {
     /// site is finished): later calls get the cached result. Blocks the calling worker thread; must not be called from async code.
     pub fn fetch(&self, url: &Url) -> Fetched {
         if let Ok(c) = self.cache.lock()
-            && let Some(hit) = c.get(url)
+            && let Some(hit) = c.get(&key(url))
         {
             return Arc::clone(hit);
         }
@@ -107,7 +132,7 @@ impl Services {
         };
         let result = Arc::new(result);
         if let Ok(mut c) = self.cache.lock() {
-            c.entry(url.clone()).or_insert_with(|| Arc::clone(&result));
+            c.entry(key(url)).or_insert_with(|| Arc::clone(&result));
         }
         result
     }
@@ -125,7 +150,7 @@ impl Services {
         let mut todo = Vec::new();
         if let Ok(c) = self.cache.lock() {
             for (i, u) in urls.iter().enumerate() {
-                match c.get(u) {
+                match c.get(&key(u)) {
                     Some(hit) => out[i] = Some(Arc::clone(hit)),
                     None if u.scheme() == "file" => {}
                     None => todo.push(i),
@@ -155,7 +180,7 @@ impl Services {
         for (i, r) in results {
             let r = Arc::new(r);
             if let Ok(mut c) = self.cache.lock() {
-                c.entry(urls[i].clone()).or_insert_with(|| Arc::clone(&r));
+                c.entry(key(&urls[i])).or_insert_with(|| Arc::clone(&r));
             }
             out[i] = Some(r);
         }

@@ -599,10 +599,8 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-// Un-ignore when the crawler (issue 5) is merged: a URL input is then crawled breadth-first and
-// the columns are the depth-1 pages. Until then a URL input audits only the home page.
+// A URL input is crawled breadth-first and the columns are the depth-1 pages.
 #[test]
-#[ignore = "needs the crawler (issue 5)"]
 fn loopback_site_at_2026_06_15_gives_exactly_the_expected_findings_and_scorecard() {
     let server = serve_fixture(&root().join(SITE));
     let r = audit_json(&server.url("/"), &["--as-of", "2026-06-15"]);

@@ -342,6 +342,8 @@ pub fn crawl(run: &SiteRun<'_>, index: usize, start: &Url) -> Result<Crawled> {
         stopped: None,
         limit_hit: false,
         depth_hit: false,
+        kept_pages: 0,
+        kept_bytes: 0,
     };
     let max_time = options.crawl.max_time()?;
 
@@ -491,7 +493,15 @@ struct Driver<'a> {
     stopped: Option<&'static str>,
     limit_hit: bool,
     depth_hit: bool,
+    /// Level-2 page bodies kept in the services cache for the site stage.
+    kept_pages: usize,
+    kept_bytes: usize,
 }
+
+/// At most this many pages linked from the home page are kept for the site stage...
+const MAX_KEPT_LEVEL2_PAGES: usize = 300;
+/// ...and at most this many bytes of them.
+const MAX_KEPT_LEVEL2_BYTES: usize = 32 << 20;
 
 impl Driver<'_> {
     async fn run(
@@ -823,9 +833,19 @@ impl Driver<'_> {
         }
         self.done_pages.insert(final_fp);
         self.done_pages.insert(work.fp);
-        if work.start {
-            // Rules asking for the start page (the home page's headers, links back to it)
-            // reuse it; the cache is emptied when the site is finished.
+        // Rules asking for the start page (the home page's headers, links back to it) or for a
+        // page the home page links to (the 繁体版 or 关怀版 target, the site map, IPv6 level-2
+        // pages) reuse it instead of fetching it again; the cache is emptied when the site is
+        // finished, and level-2 bodies are kept only up to a bound.
+        let keep = work.start
+            || (work.depth == 1
+                && self.kept_pages < MAX_KEPT_LEVEL2_PAGES
+                && self.kept_bytes + raw.body.len() <= MAX_KEPT_LEVEL2_BYTES);
+        if keep {
+            if !work.start {
+                self.kept_pages += 1;
+                self.kept_bytes += raw.body.len();
+            }
             self.run
                 .services
                 .remember(work.url.clone(), Ok(raw.clone()));

@@ -9,4 +9,5 @@
 //!   streamed bodies, trickled bodies, lying `Content-Length`, raw garbage,
 //!   gzip bombs).
 
+pub mod dns;
 pub mod server;
