@@ -8,8 +8,7 @@ use report_support::*;
 use serde_json::Value;
 
 fn audit_json(dir: &std::path::Path, args: &[&str]) -> (i32, Value) {
-    let out = govaudit(dir)
-        .args(["audit"])
+    let out = audit(dir)
         .args(args)
         .args(["-f", "json", "-o", "out.json"])
         .output()
@@ -140,15 +139,8 @@ fn round_trip_same_site_new_violation_and_fixed() {
 fn fingerprints_survive_republishing() {
     let tmp = tempfile::tempdir().expect("tempdir");
     violating_site(&tmp.path().join("a/site"));
-    govaudit(tmp.path())
-        .args([
-            "audit",
-            "a/site",
-            "--write-baseline",
-            "b.json",
-            "--fail-on",
-            "never",
-        ])
+    audit(tmp.path())
+        .args(["a/site", "--write-baseline", "b.json", "--fail-on", "never"])
         .assert()
         .success();
     // Another checkout folder, lines moved, class names and digits changed, other content
@@ -186,8 +178,8 @@ fn stale_entries_and_other_sites() {
     let tmp = tempfile::tempdir().expect("tempdir");
     violating_site(&tmp.path().join("site"));
     violating_site(&tmp.path().join("other"));
-    govaudit(tmp.path())
-        .args(["audit", "site", "other", "--write-baseline", "b.json"])
+    audit(tmp.path())
+        .args(["site", "other", "--write-baseline", "b.json"])
         .assert()
         .success();
     // The news page is gone: its finding is stale (cannot be checked), not fixed.
@@ -227,14 +219,14 @@ fn stale_entries_and_other_sites() {
 fn baseline_errors_are_clear() {
     let tmp = tempfile::tempdir().expect("tempdir");
     violating_site(&tmp.path().join("site"));
-    govaudit(tmp.path())
-        .args(["audit", "site", "--baseline", "missing.json"])
+    audit(tmp.path())
+        .args(["site", "--baseline", "missing.json"])
         .assert()
         .code(2)
         .stderr(predicates::str::contains("--write-baseline"));
     std::fs::write(tmp.path().join("bad.json"), "{\"x\": 1}").expect("write");
-    govaudit(tmp.path())
-        .args(["audit", "site", "--baseline", "bad.json"])
+    audit(tmp.path())
+        .args(["site", "--baseline", "bad.json"])
         .assert()
         .code(2)
         .stderr(predicates::str::contains("not a govaudit baseline"));
@@ -245,14 +237,13 @@ fn baseline_applies_to_every_format() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let site = tmp.path().join("site");
     violating_site(&site);
-    govaudit(tmp.path())
-        .args(["audit", "site", "--write-baseline", "b.json"])
+    audit(tmp.path())
+        .args(["site", "--write-baseline", "b.json"])
         .assert()
         .success();
     write_files(&site, &[("new.html", page("n", "<img src=\"n.png\">"))]);
-    govaudit(tmp.path())
+    audit(tmp.path())
         .args([
-            "audit",
             "site",
             "--baseline",
             "b.json",

@@ -17,8 +17,8 @@ fn with_config(toml: &str) -> tempfile::TempDir {
 #[test]
 fn unknown_key_is_named_with_a_suggestion() {
     let tmp = with_config("[fetch]\ntimeoutt = 3\n");
-    govaudit(tmp.path())
-        .args(["audit", "site"])
+    audit(tmp.path())
+        .args(["site"])
         .assert()
         .code(2)
         .stderr(contains(
@@ -26,16 +26,16 @@ fn unknown_key_is_named_with_a_suggestion() {
         ));
 
     let tmp = with_config("fail_on = \"warning\"\n");
-    govaudit(tmp.path())
-        .args(["audit", "site"])
+    audit(tmp.path())
+        .args(["site"])
         .assert()
         .code(2)
         .stderr(contains("unknown key `fail_on` (did you mean `fail-on`?)"));
 
     // A key of a table given at the top level.
     let tmp = with_config("user-agent = \"x\"\n");
-    govaudit(tmp.path())
-        .args(["audit", "site"])
+    audit(tmp.path())
+        .args(["site"])
         .assert()
         .code(2)
         .stderr(contains(
@@ -44,16 +44,16 @@ fn unknown_key_is_named_with_a_suggestion() {
 
     // A table whose family has no options yet still rejects unknown keys.
     let tmp = with_config("[crawl]\nmax-pagez = 3\n");
-    govaudit(tmp.path())
-        .args(["audit", "site"])
+    audit(tmp.path())
+        .args(["site"])
         .assert()
         .code(2)
         .stderr(contains("unknown key `crawl.max-pagez`"));
 
     // An unknown table.
     let tmp = with_config("[crawler]\nx = 1\n");
-    govaudit(tmp.path())
-        .args(["audit", "site"])
+    audit(tmp.path())
+        .args(["site"])
         .assert()
         .code(2)
         .stderr(contains("unknown key `crawler` (did you mean `crawl`?)"));
@@ -84,8 +84,8 @@ fn bad_values_name_the_key() {
         ),
     ] {
         let tmp = with_config(toml);
-        govaudit(tmp.path())
-            .args(["audit", "site"])
+        audit(tmp.path())
+            .args(["site"])
             .assert()
             .code(2)
             .stderr(contains(needle));
@@ -95,28 +95,28 @@ fn bad_values_name_the_key() {
 #[test]
 fn unknown_rule_ids_and_syntax_errors() {
     let tmp = with_config("[rules]\n\"a11y/image-alts\" = \"off\"\n");
-    govaudit(tmp.path())
-        .args(["audit", "site"])
+    audit(tmp.path())
+        .args(["site"])
         .assert()
         .code(2)
         .stderr(contains(
             "unknown rule `a11y/image-alts` in `rules` (did you mean `a11y/image-alt`?)",
         ));
     let tmp = with_config("disable = [\"a11y/area-alts\"]\n");
-    govaudit(tmp.path())
-        .args(["audit", "site"])
+    audit(tmp.path())
+        .args(["site"])
         .assert()
         .code(2)
         .stderr(contains("in `disable`"));
     let tmp = with_config("[[override]]\nrules = { \"a11y\" = \"off\" }\n");
-    govaudit(tmp.path())
-        .args(["audit", "site"])
+    audit(tmp.path())
+        .args(["site"])
         .assert()
         .code(2)
         .stderr(contains("`override[0].pattern` is missing"));
     let tmp = with_config("lang = \"en\"\nfail-on = \n");
-    govaudit(tmp.path())
-        .args(["audit", "site"])
+    audit(tmp.path())
+        .args(["site"])
         .assert()
         .code(2)
         .stderr(contains("govaudit.toml").and(contains("line 2")));
@@ -128,25 +128,22 @@ fn command_line_wins_over_the_file() {
         "inputs = [\"site\"]\nlang = \"en\"\nfail-on = \"never\"\nformat = [\"json\"]\noutput = \"out.json\"\n",
     );
     // Everything from the file: no finding fails the run.
-    govaudit(tmp.path()).args(["audit"]).assert().code(0);
+    audit(tmp.path()).assert().code(0);
     let r = read_json(&tmp.path().join("out.json"));
     assert_eq!(r["lang"], "en");
     // The command line's --fail-on wins; the file's other values stay.
-    govaudit(tmp.path())
-        .args(["audit", "--fail-on", "error"])
+    audit(tmp.path())
+        .args(["--fail-on", "error"])
         .assert()
         .code(1);
     // --lang on the command line wins.
-    govaudit(tmp.path())
-        .args(["audit", "--lang", "zh"])
-        .assert()
-        .code(0);
+    audit(tmp.path()).args(["--lang", "zh"]).assert().code(0);
     assert_eq!(read_json(&tmp.path().join("out.json"))["lang"], "zh");
     // Inputs on the command line replace the file's.
     std::fs::create_dir_all(tmp.path().join("clean")).expect("mkdir");
     std::fs::write(tmp.path().join("clean/index.html"), page("ok", "<p>ok</p>")).expect("write");
-    govaudit(tmp.path())
-        .args(["audit", "clean", "--fail-on", "notice"])
+    audit(tmp.path())
+        .args(["clean", "--fail-on", "notice"])
         .assert()
         .code(0);
     assert_eq!(
@@ -166,24 +163,21 @@ fn config_option_no_config_and_relative_paths() {
     )
     .expect("write");
     // Relative paths in the file are relative to the file.
-    govaudit(tmp.path())
-        .args(["audit", "--config", "ci/audit.toml"])
+    audit(tmp.path())
+        .args(["--config", "ci/audit.toml"])
         .assert()
         .code(1);
     assert!(conf.join("out/report.json").is_file());
     // A broken govaudit.toml in the working folder is ignored with --no-config.
     std::fs::write(tmp.path().join("govaudit.toml"), "nonsense = 1\n").expect("write");
-    govaudit(tmp.path())
-        .args(["audit", "ci/site", "--no-config", "--fail-on", "never"])
+    audit(tmp.path())
+        .args(["ci/site", "--no-config", "--fail-on", "never"])
         .assert()
         .code(0);
-    govaudit(tmp.path())
-        .args(["audit", "ci/site"])
-        .assert()
-        .code(2);
+    audit(tmp.path()).args(["ci/site"]).assert().code(2);
     // A missing --config file is an error.
-    govaudit(tmp.path())
-        .args(["audit", "ci/site", "--config", "nope.toml"])
+    audit(tmp.path())
+        .args(["ci/site", "--config", "nope.toml"])
         .assert()
         .code(2)
         .stderr(contains("nope.toml: file not found"));
@@ -208,10 +202,7 @@ rules = { "a11y" = "notice" }
 "#,
     );
     // Only notices remain: exit 0 at --fail-on warning.
-    govaudit(tmp.path())
-        .args(["audit", "site"])
-        .assert()
-        .code(0);
+    audit(tmp.path()).args(["site"]).assert().code(0);
     let r = read_json(&tmp.path().join("out.json"));
     assert_eq!(rule_ids(&r), ["a11y/image-alt", "a11y/image-alt"]);
     assert_eq!(r["summary"]["by_severity"]["notice"], 2);
@@ -221,22 +212,12 @@ rules = { "a11y" = "notice" }
         "format = [\"json\"]\noutput = \"out.json\"\nignore = [\"index.html\"]\n",
     )
     .expect("write");
-    govaudit(tmp.path())
-        .args(["audit", "site"])
-        .assert()
-        .code(1);
+    audit(tmp.path()).args(["site"]).assert().code(1);
     let r = read_json(&tmp.path().join("out.json"));
     assert_eq!(rule_ids(&r), ["a11y/input-image-alt"]);
     // The command line's --ignore works too.
-    govaudit(tmp.path())
-        .args([
-            "audit",
-            "site",
-            "--ignore",
-            "/news/",
-            "--ignore",
-            "index.html",
-        ])
+    audit(tmp.path())
+        .args(["site", "--ignore", "/news/", "--ignore", "index.html"])
         .assert()
         .code(0);
 }

@@ -44,19 +44,13 @@ fn the_ci_recipe_fails_only_on_new_violations() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let dist = tmp.path().join("dist");
     violating_site(&dist);
-    govaudit(tmp.path())
-        .args([
-            "audit",
-            "dist/",
-            "--write-baseline",
-            ".govaudit-baseline.json",
-        ])
+    audit(tmp.path())
+        .args(["dist/", "--write-baseline", ".govaudit-baseline.json"])
         .assert()
         .success();
     let ci = |dir: &std::path::Path| {
-        govaudit(dir)
+        audit(dir)
             .args([
-                "audit",
                 "dist/",
                 "--baseline",
                 ".govaudit-baseline.json",

@@ -21,8 +21,8 @@ fn junit_parses_back_with_a_suite_per_page_and_a_case_per_rule() {
             ),
         )],
     );
-    govaudit(tmp.path())
-        .args(["audit", "site", "--format", "junit", "--output", "out.xml"])
+    audit(tmp.path())
+        .args(["site", "--format", "junit", "--output", "out.xml"])
         .assert()
         .code(1);
     let text = std::fs::read_to_string(tmp.path().join("out.xml")).expect("read");

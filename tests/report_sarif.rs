@@ -44,15 +44,8 @@ fn schema_rejects_broken_logs() {
 fn local_site_sarif_validates_with_relative_locations_and_lines() {
     let tmp = tempfile::tempdir().expect("tempdir");
     violating_site(&tmp.path().join("site"));
-    govaudit(tmp.path())
-        .args([
-            "audit",
-            "site",
-            "--format",
-            "sarif",
-            "--output",
-            "out.sarif",
-        ])
+    audit(tmp.path())
+        .args(["site", "--format", "sarif", "--output", "out.sarif"])
         .assert()
         .code(1);
     let sarif = read_json(&tmp.path().join("out.sarif"));
@@ -131,17 +124,8 @@ fn local_site_sarif_validates_with_relative_locations_and_lines() {
 fn english_rule_texts_with_lang_en() {
     let tmp = tempfile::tempdir().expect("tempdir");
     violating_site(&tmp.path().join("site"));
-    govaudit(tmp.path())
-        .args([
-            "audit",
-            "site",
-            "--lang",
-            "en",
-            "-f",
-            "sarif",
-            "-o",
-            "out.sarif",
-        ])
+    audit(tmp.path())
+        .args(["site", "--lang", "en", "-f", "sarif", "-o", "out.sarif"])
         .assert()
         .code(1);
     let sarif = read_json(&tmp.path().join("out.sarif"));
@@ -163,8 +147,8 @@ fn fetched_pages_use_their_url() {
         .page("/", page("首页", "<img src=\"/a.png\">"))
         .serve();
     let tmp = tempfile::tempdir().expect("tempdir");
-    govaudit(tmp.path())
-        .args(["audit", &server.url("/"), "-f", "sarif", "-o", "out.sarif"])
+    audit(tmp.path())
+        .args([&server.url("/"), "-f", "sarif", "-o", "out.sarif"])
         .assert()
         .code(1);
     let sarif = read_json(&tmp.path().join("out.sarif"));

@@ -46,8 +46,8 @@ fn csv_has_bom_a_row_per_finding_and_no_formulas() {
             page("f", "<img src=\"=HYPERLINK(&quot;http://x&quot;)\">"),
         )],
     );
-    govaudit(tmp.path())
-        .args(["audit", "site", "-f", "csv", "-o", "r.csv"])
+    audit(tmp.path())
+        .args(["site", "-f", "csv", "-o", "r.csv"])
         .assert()
         .code(1);
     let bytes = std::fs::read(tmp.path().join("r.csv")).expect("read");
@@ -78,10 +78,8 @@ fn xlsx_has_overview_findings_and_a_sheet_per_site() {
     let tmp = tempfile::tempdir().expect("tempdir");
     violating_site(&tmp.path().join("a"));
     violating_site(&tmp.path().join("b"));
-    govaudit(tmp.path())
-        .args([
-            "audit", "a", "b", "--lang", "en", "-f", "xlsx", "-o", "r.xlsx",
-        ])
+    audit(tmp.path())
+        .args(["a", "b", "--lang", "en", "-f", "xlsx", "-o", "r.xlsx"])
         .assert()
         .code(1);
     let file = std::fs::File::open(tmp.path().join("r.xlsx")).expect("open");
@@ -132,9 +130,8 @@ fn xlsx_has_overview_findings_and_a_sheet_per_site() {
 fn several_formats_in_one_run_go_to_the_output_dir() {
     let tmp = tempfile::tempdir().expect("tempdir");
     violating_site(&tmp.path().join("site"));
-    let out = govaudit(tmp.path())
+    let out = audit(tmp.path())
         .args([
-            "audit",
             "site",
             "--format",
             "terminal,json,sarif,junit,markdown,html,csv,xlsx,jsonl",
@@ -179,26 +176,17 @@ fn several_formats_in_one_run_go_to_the_output_dir() {
 fn bad_output_combinations_are_usage_errors() {
     let tmp = tempfile::tempdir().expect("tempdir");
     violating_site(&tmp.path().join("site"));
-    govaudit(tmp.path())
-        .args(["audit", "site", "-f", "json,sarif"])
+    audit(tmp.path())
+        .args(["site", "-f", "json,sarif"])
         .assert()
         .code(2)
         .stderr(predicates::str::contains("--output-dir"));
-    govaudit(tmp.path())
-        .args(["audit", "site", "-f", "json,sarif", "-o", "x.json"])
+    audit(tmp.path())
+        .args(["site", "-f", "json,sarif", "-o", "x.json"])
         .assert()
         .code(2);
-    govaudit(tmp.path())
-        .args([
-            "audit",
-            "site",
-            "-f",
-            "json",
-            "-o",
-            "x.json",
-            "--output-dir",
-            "d",
-        ])
+    audit(tmp.path())
+        .args(["site", "-f", "json", "-o", "x.json", "--output-dir", "d"])
         .assert()
         .code(2);
 }
@@ -217,8 +205,8 @@ fn markdown_summary_is_escaped() {
             ),
         )],
     );
-    govaudit(tmp.path())
-        .args(["audit", "site", "-f", "markdown", "-o", "r.md"])
+    audit(tmp.path())
+        .args(["site", "-f", "markdown", "-o", "r.md"])
         .assert()
         .code(1);
     let md = std::fs::read_to_string(tmp.path().join("r.md")).expect("read");
