@@ -2,6 +2,7 @@
 //! `govaudit merge` (merging the shards gives the unsharded report), `--format jsonl`
 //! streaming, per-site scores.
 
+mod common;
 mod report_support;
 
 use std::path::Path;
@@ -516,4 +517,133 @@ fn sharded_baselines() {
         .args(["merge", &parts[0], "--write-baseline", "x.json"])
         .assert()
         .code(2);
+}
+
+#[test]
+fn jsonl_of_the_example_site_merges_to_its_json_report() {
+    // Every family runs here; the freshness rules report column findings on pages at the site
+    // stage, after those pages were streamed, so their final lines are written again.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let d = tmp.path();
+    let site = repo("examples/site");
+    let site = site.to_str().expect("utf-8 path");
+    let common = ["--as-of", "2026-11-27", "--no-config"];
+    let out = govaudit(d)
+        .args(["audit", site, "-f", "jsonl"])
+        .args(common)
+        .output()
+        .expect("runs");
+    assert_ne!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::write(d.join("s.jsonl"), &out.stdout).expect("write");
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let mut seen = std::collections::HashMap::new();
+    for l in text.lines() {
+        let v: Value = serde_json::from_str(l).expect("json line");
+        if v["type"] == "page" {
+            *seen
+                .entry(v["url"].as_str().unwrap_or_default().to_string())
+                .or_insert(0) += 1;
+        }
+    }
+    assert!(
+        seen.values().any(|n| *n > 1),
+        "no page was written again after the site stage; the example site's column findings should cause that"
+    );
+    run(
+        d,
+        &[
+            "audit",
+            site,
+            "-f",
+            "json",
+            "-o",
+            "direct.json",
+            "--as-of",
+            "2026-11-27",
+            "--no-config",
+        ],
+    );
+    run(d, &["merge", "s.jsonl", "-f", "json", "-o", "m.json"]);
+    assert_eq!(
+        without_time(read_json(&d.join("m.json"))),
+        without_time(read_json(&d.join("direct.json")))
+    );
+}
+
+#[test]
+fn jsonl_of_a_crawled_site_merges_to_its_json_report() {
+    let server = common::server::Site::new()
+        .page(
+            "/",
+            page(
+                "首页",
+                "<a href=\"/a.html\">a</a><a href=\"/b.html\">b</a><img src=\"/x.png\">",
+            ),
+        )
+        .page("/a.html", page("a", "<img src=\"/y.png\">"))
+        .page("/b.html", page("b", "<p>ok</p>"))
+        .page_bytes("/robots.txt", "text/plain", "User-agent: *\nAllow: /\n")
+        .serve();
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let d = tmp.path();
+    let url = server.url("/");
+    let out = govaudit(d)
+        .args([
+            "audit",
+            &url,
+            "-f",
+            "jsonl",
+            "--no-sitemaps",
+            "--disable",
+            "ipv6",
+        ])
+        .output()
+        .expect("runs");
+    assert_ne!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let pages = text
+        .lines()
+        .filter(|l| l.starts_with("{\"type\":\"page\""))
+        .count();
+    assert!(pages >= 3, "{text}");
+    std::fs::write(d.join("s.jsonl"), &text).expect("write");
+    run(
+        d,
+        &[
+            "audit",
+            &url,
+            "-f",
+            "json",
+            "-o",
+            "direct.json",
+            "--no-sitemaps",
+            "--disable",
+            "ipv6",
+        ],
+    );
+    run(d, &["merge", "s.jsonl", "-f", "json", "-o", "m.json"]);
+    let mut m = without_time(read_json(&d.join("m.json")));
+    let mut direct = without_time(read_json(&d.join("direct.json")));
+    // Crawl timings differ between the two runs.
+    for r in [&mut m, &mut direct] {
+        if let Some(c) = r["sites"][0].get_mut("crawl") {
+            *c = Value::Null;
+        }
+        for p in r["pages"].as_array_mut().into_iter().flatten() {
+            if let Some(o) = p.as_object_mut() {
+                o.remove("elapsed_ms");
+            }
+        }
+    }
+    assert_eq!(m, direct);
 }
