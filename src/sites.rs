@@ -483,9 +483,11 @@ pub const DEDUCTION: [(Severity, u32); 3] = [
 
 /// The per-site score estimate (documented in docs/reports.md): 100 minus 5 points per
 /// distinct rule with an error finding and 2 per distinct rule with (at most) warnings,
-/// floored at 0; any error finding of a [`VETO_RULES`] rule is a veto. `verdict` is `fail` on a
-/// veto or below 60 (the inspection's 不合格 line), else `pass`. It is an estimate, not the
-/// inspection's score: the official 扣分 items are not all machine-checkable.
+/// floored at 0. `veto` lists the rules behind the failing single-veto items of the site's
+/// national-inspection scorecard (`inspection`, written by the freshness family) when there is
+/// one, else the [`VETO_RULES`] with error findings. `verdict` is `fail` on a veto or below 60
+/// (the inspection's 不合格 line), else `pass`. It is an estimate, not the inspection's score:
+/// the official 扣分 items are not all machine-checkable.
 pub fn score(site: &SiteReport, pages: &[&PageReport]) -> Value {
     let mut worst: BTreeMap<&str, Severity> = BTreeMap::new();
     let all = site
@@ -505,11 +507,14 @@ pub fn score(site: &SiteReport, pages: &[&PageReport]) -> Value {
         deducted.insert(sev.as_str(), n);
         points += per * n as u32;
     }
-    let veto: Vec<&str> = worst
-        .iter()
-        .filter(|(r, s)| **s == Severity::Error && VETO_RULES.contains(r))
-        .map(|(r, _)| *r)
-        .collect();
+    let veto: Vec<String> = match inspection_veto(site) {
+        Some(v) => v,
+        None => worst
+            .iter()
+            .filter(|(r, s)| **s == Severity::Error && VETO_RULES.contains(r))
+            .map(|(r, _)| (*r).to_string())
+            .collect(),
+    };
     let estimate = 100u32.saturating_sub(points);
     let verdict = if !veto.is_empty() || estimate < 60 {
         "fail"
@@ -523,6 +528,30 @@ pub fn score(site: &SiteReport, pages: &[&PageReport]) -> Value {
         "verdict": verdict,
         "method": "govaudit-estimate-1",
     })
+}
+
+/// The rules behind the failing single-veto items of the freshness family's national-inspection
+/// scorecard (`sites[].inspection`), when the site has one.
+fn inspection_veto(site: &SiteReport) -> Option<Vec<String>> {
+    let items = site.facts.get("inspection")?.get("veto")?.as_array()?;
+    let mut out = Vec::new();
+    for item in items {
+        if item.get("verdict").and_then(Value::as_str) != Some("fail") {
+            continue;
+        }
+        let rules = item.get("rules").and_then(Value::as_object);
+        let mut named = false;
+        for (rule, n) in rules.into_iter().flatten() {
+            if n.as_u64().unwrap_or(0) > 0 && !out.contains(rule) {
+                out.push(rule.clone());
+                named = true;
+            }
+        }
+        if !named && let Some(id) = item.get("id").and_then(Value::as_str) {
+            out.push(format!("inspection/{id}"));
+        }
+    }
+    Some(out)
 }
 
 /// Adds the per-site facts after an audit: `score` for every site, and `input` (`index` in the
@@ -655,6 +684,33 @@ mod tests {
         let text = decode_text(&bytes);
         let v = parse_site_list(&text, "l.csv", Path::new("/x")).expect("parses");
         assert_eq!(v[0].name.as_deref(), Some("甲"));
+    }
+
+    #[test]
+    fn score_takes_the_veto_from_the_inspection_scorecard() {
+        let mut site = SiteReport {
+            root: "x".into(),
+            kind: "remote".into(),
+            pages: 1,
+            findings: vec![Finding::new("page/fetch-failed", Severity::Error, "m")],
+            notes: vec![],
+            facts: Default::default(),
+        };
+        site.facts.insert(
+            "inspection".into(),
+            json!({"veto": [
+                {"id": "unreachable", "verdict": "fail", "rules": {"page/fetch-failed": 1, "links/site-unavailable": 0}},
+                {"id": "homepage", "verdict": "pass", "rules": {"freshness/homepage-stale": 0}},
+                {"id": "columns", "verdict": "fail", "rules": {}}
+            ]}),
+        );
+        let s = score(&site, &[]);
+        assert_eq!(
+            s["veto"],
+            json!(["page/fetch-failed", "inspection/columns"])
+        );
+        assert_eq!(s["verdict"], "fail");
+        assert_eq!(s["estimate"], 95);
     }
 
     #[test]

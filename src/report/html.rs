@@ -187,8 +187,11 @@ struct SiteView {
     score: Option<ScoreView>,
     family_chart: Chart,
     severity_chart: Chart,
-    identity_source: Option<String>,
-    identity: Vec<(String, String)>,
+    key_facts_source: Option<String>,
+    key_facts: Vec<(String, String, String)>,
+    identity_site: Vec<(String, String)>,
+    identity_home_source: Option<String>,
+    identity_home: Vec<(String, String)>,
     notes: Vec<String>,
     groups: Vec<Group>,
     pages: Vec<PageView>,
@@ -256,6 +259,12 @@ fn labels(lang: Lang) -> BTreeMap<&'static str, &'static str> {
         ("veto", "否决项", "Veto items"),
         ("identity", "标识信息", "Identity inventory"),
         ("identity_from", "取自", "from"),
+        (
+            "identity_site",
+            "全站标识汇总",
+            "Site-wide identity summary",
+        ),
+        ("identity_home", "首页标识信息", "Home page identity facts"),
         (
             "no_identity",
             "未记录标识信息。",
@@ -391,7 +400,20 @@ fn context(report: &Report) -> Ctx {
                     (s.label(lang).to_string(), c)
                 })
                 .collect();
-        let (identity_source, identity) = view::identity_inventory(report, i);
+        let (key_facts_source, key_facts) = view::identity_key_facts(report, i);
+        let key_facts = key_facts
+            .into_iter()
+            .map(|(k, v)| {
+                let v = match v.as_str() {
+                    "true" => lang.pick("有", "yes").to_string(),
+                    "false" => lang.pick("无", "no").to_string(),
+                    _ => v,
+                };
+                (view::identity_label(&k, lang), k, v)
+            })
+            .collect();
+        let identity_site = view::identity_site_rows(report, i);
+        let (identity_home_source, identity_home) = view::identity_home_rows(report, i);
         let site_fs: Vec<&Finding> = site.findings.iter().collect();
         let mut pages = Vec::new();
         let mut clean = Vec::new();
@@ -426,8 +448,11 @@ fn context(report: &Report) -> Ctx {
             }),
             family_chart: chart(&fam),
             severity_chart: chart(&sev_rows),
-            identity_source,
-            identity,
+            key_facts_source,
+            key_facts,
+            identity_site,
+            identity_home_source,
+            identity_home,
             notes: site.notes.clone(),
             groups: groups(&site_fs, lang),
             pages,

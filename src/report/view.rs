@@ -107,9 +107,24 @@ pub fn site_label(site: &SiteReport) -> Option<String> {
         .map(str::to_string)
 }
 
-/// The keys shown first in an identity inventory, in this order (prefix match on the flattened
-/// key).
-pub const IDENTITY_FIRST: &[&str] = &["icp.text", "psb.text", "site_code", "entries"];
+/// The keys shown first in an identity inventory, in this order (a key or its sub-keys).
+pub const IDENTITY_FIRST: &[&str] = &[
+    "icp",
+    "psb",
+    "site_code",
+    "meta_site_code",
+    "entries",
+    "entry_pages",
+    "sponsor",
+    "contact",
+    "conac",
+    "jiucuo",
+    "sitemap",
+];
+
+/// The identity facts named by the reporting issue, read from a page's `identity`:
+/// `icp.text`, `psb.text`, `site_code` and every `entries.*`.
+pub const IDENTITY_KEY_FACTS: &[&str] = &["icp.text", "psb.text", "site_code", "entries"];
 
 /// Flattens facts to `(dotted.key, text)` pairs: objects by key, arrays of scalars joined with
 /// `, `, arrays of objects as `key[i].sub`. Depth and count are bounded.
@@ -159,30 +174,20 @@ pub fn scalar_text(v: &Value) -> String {
     }
 }
 
-/// The identity inventory of a site: its `identity` facts flattened, else those of its home
-/// page (the shallowest `index.*` page, else the first), with the page's name. Known keys
-/// (ICP, public-security filing, site code, entries) first.
-pub fn identity_inventory(report: &Report, site: usize) -> (Option<String>, Vec<(String, String)>) {
-    let mut source = None;
-    let mut rows = report
-        .sites
-        .get(site)
-        .and_then(|s| s.facts.get("identity"))
-        .map(flatten)
-        .unwrap_or_default();
-    if rows.is_empty() {
-        let home = site_pages(report, site)
-            .filter(|p| p.facts.contains_key("identity"))
-            .min_by_key(|p| {
-                let last = p.url.rsplit('/').next().unwrap_or("");
-                let is_index = last.is_empty() || last.starts_with("index.");
-                (!is_index, p.url.matches('/').count(), p.url.clone())
-            });
-        if let Some(p) = home {
-            source = Some(page_name(p).to_string());
-            rows = p.facts.get("identity").map(flatten).unwrap_or_default();
-        }
-    }
+/// The home page of a site among its pages that carry `identity` facts: the shallowest
+/// `index.*`/`default.*` page, else the shallowest page.
+pub fn identity_home(report: &Report, site: usize) -> Option<&PageReport> {
+    site_pages(report, site)
+        .filter(|p| p.facts.contains_key("identity"))
+        .min_by_key(|p| {
+            let last = p.url.rsplit('/').next().unwrap_or("");
+            let is_index =
+                last.is_empty() || last.starts_with("index.") || last.starts_with("default.");
+            (!is_index, p.url.matches('/').count(), p.url.clone())
+        })
+}
+
+fn sort_identity(rows: &mut [(String, String)]) {
     rows.sort_by_key(|(k, _)| {
         IDENTITY_FIRST
             .iter()
@@ -191,7 +196,81 @@ pub fn identity_inventory(report: &Report, site: usize) -> (Option<String>, Vec<
             })
             .unwrap_or(IDENTITY_FIRST.len())
     });
-    (source, rows)
+}
+
+/// The identity key facts of a site (filing numbers, site code, entries) from its home page's
+/// `identity` facts: `(home page, [(key, value)])`.
+pub fn identity_key_facts(report: &Report, site: usize) -> (Option<String>, Vec<(String, String)>) {
+    let Some(home) = identity_home(report, site) else {
+        return (None, Vec::new());
+    };
+    let rows: Vec<(String, String)> = home
+        .facts
+        .get("identity")
+        .map(flatten)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(k, _)| {
+            IDENTITY_KEY_FACTS
+                .iter()
+                .any(|f| k == f || k.starts_with(&format!("{f}.")))
+        })
+        .collect();
+    let mut ordered = Vec::new();
+    for f in IDENTITY_KEY_FACTS {
+        for r in rows
+            .iter()
+            .filter(|(k, _)| k == f || k.starts_with(&format!("{f}.")))
+        {
+            ordered.push(r.clone());
+        }
+    }
+    (Some(page_name(home).to_string()), ordered)
+}
+
+/// The identity inventory of a site: its `identity` facts flattened (known keys first).
+pub fn identity_site_rows(report: &Report, site: usize) -> Vec<(String, String)> {
+    let mut rows = report
+        .sites
+        .get(site)
+        .and_then(|s| s.facts.get("identity"))
+        .map(flatten)
+        .unwrap_or_default();
+    sort_identity(&mut rows);
+    rows
+}
+
+/// The identity facts of the site's home page, flattened (known keys first).
+pub fn identity_home_rows(report: &Report, site: usize) -> (Option<String>, Vec<(String, String)>) {
+    match identity_home(report, site) {
+        Some(p) => {
+            let mut rows = p.facts.get("identity").map(flatten).unwrap_or_default();
+            sort_identity(&mut rows);
+            (Some(page_name(p).to_string()), rows)
+        }
+        None => (None, Vec::new()),
+    }
+}
+
+/// A label for an identity key fact in a language.
+pub fn identity_label(key: &str, lang: Lang) -> String {
+    match key {
+        "icp.text" => lang.pick("ICP 备案号", "ICP filing number").into(),
+        "psb.text" => lang
+            .pick("公网安备号", "Public-security filing number")
+            .into(),
+        "site_code" => lang.pick("网站标识码", "Site identifier code").into(),
+        k => match k.strip_prefix("entries.") {
+            Some("elder") => lang.pick("关怀版入口", "Elder-care entry").into(),
+            Some("traditional") => lang.pick("繁体版入口", "Traditional-script entry").into(),
+            Some("ipv6_label") => lang.pick("IPv6 标识", "IPv6 label").into(),
+            Some("accessibility") | Some("a11y") => {
+                lang.pick("无障碍入口", "Accessibility entry").into()
+            }
+            Some(other) => crate::tr!(lang, "入口：{other}", "Entry: {other}"),
+            None => k.to_string(),
+        },
+    }
 }
 
 /// Where a finding is: `line N` and the selector, as text.
@@ -225,6 +304,20 @@ mod tests {
             safe_link("https://www.gov.cn/a").as_deref(),
             Some("https://www.gov.cn/a")
         );
+    }
+
+    #[test]
+    fn identity_orders_known_keys_first() {
+        let mut rows = vec![
+            ("zz".to_string(), "1".to_string()),
+            ("psb.value".to_string(), "p".to_string()),
+            ("icp.value".to_string(), "i".to_string()),
+        ];
+        sort_identity(&mut rows);
+        assert_eq!(rows[0].0, "icp.value");
+        assert_eq!(rows[2].0, "zz");
+        assert_eq!(identity_label("entries.elder", Lang::Zh), "关怀版入口");
+        assert_eq!(identity_label("entries.foo", Lang::En), "Entry: foo");
     }
 
     #[test]

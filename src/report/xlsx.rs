@@ -245,20 +245,30 @@ fn build(report: &Report) -> Result<Vec<u8>, XlsxError> {
             ws.write_number(r, 4, view::total(&c) as f64)?;
             r += 1;
         }
-        let (source, identity) = view::identity_inventory(report, i);
-        if !identity.is_empty() {
+        let (source, key_facts) = view::identity_key_facts(report, i);
+        let site_rows = view::identity_site_rows(report, i);
+        if !key_facts.is_empty() || !site_rows.is_empty() {
             r += 1;
             let title = match source {
                 Some(p) => tr!(
                     lang,
-                    "标识信息（取自 {p}）",
-                    "Identity inventory (from {p})"
+                    "标识信息（首页：{p}）",
+                    "Identity inventory (home page: {p})"
                 ),
                 None => tr!(lang, "标识信息", "Identity inventory"),
             };
             ws.write_string_with_format(r, 0, cell(&title), &bold)?;
             r += 1;
-            for (k, v) in identity {
+            for (k, v) in key_facts {
+                ws.write_string(
+                    r,
+                    0,
+                    cell(&format!("{} · {k}", view::identity_label(&k, lang))),
+                )?;
+                ws.write_string(r, 1, cell(&v))?;
+                r += 1;
+            }
+            for (k, v) in site_rows {
                 ws.write_string(r, 0, cell(&k))?;
                 ws.write_string(r, 1, cell(&v))?;
                 r += 1;
