@@ -353,19 +353,6 @@ pub fn measure(
         .or_else(|| site.home().and_then(|p| Url::parse(&p.url).ok()));
     let label_re = opts.label_regex();
 
-    // The home page as the audit fetched it: over IPv4 whenever the host has an A record (the
-    // crawl's resolver prefers IPv4), from the services' cache.
-    let home_fetched = home_url
-        .as_ref()
-        .map(|u| services.fetch(&site.info.local_target(u)));
-    let home_raw: Option<&RawPage> = home_fetched.as_deref().and_then(|r| r.as_ref().ok());
-    let home_html = home_raw.filter(|r| r.is_html());
-    let home_page = home_html.map(Page::build);
-    if let (Ok(re), Some(p)) = (&label_re, &home_page) {
-        fact.label = label::find(p, re);
-    }
-    fact.checks.label = label_check_offline(&fact, home_page.is_some(), &label_re, lang);
-
     let skip = |mut fact: Ipv6Fact, why: &str, c: &str, detail: String| {
         fact.skipped = Some(why.to_string());
         for check in [
@@ -382,6 +369,29 @@ pub fn measure(
         }
         fact
     };
+    // Nothing was audited (robots.txt disallows the start page, say): the crawl's politeness
+    // applies to the IPv6 probes too, so the site is not measured.
+    if site.pages.is_empty() && !site.info.is_local() {
+        let d = tr!(
+            lang,
+            "没有审计到任何页面（例如 robots.txt 禁止访问），不做 IPv6 检测",
+            "no page was audited (robots.txt disallows the site, say): IPv6 is not measured"
+        );
+        return skip(fact, "no page audited", cause::HOME_UNAVAILABLE, d);
+    }
+    // The home page as the audit fetched it: over IPv4 whenever the host has an A record (the
+    // crawl's resolver prefers IPv4), from the services' cache.
+    let home_fetched = home_url
+        .as_ref()
+        .map(|u| services.fetch(&site.info.local_target(u)));
+    let home_raw: Option<&RawPage> = home_fetched.as_deref().and_then(|r| r.as_ref().ok());
+    let home_html = home_raw.filter(|r| r.is_html());
+    let home_page = home_html.map(Page::build);
+    if let (Ok(re), Some(p)) = (&label_re, &home_page) {
+        fact.label = label::find(p, re);
+    }
+    fact.checks.label = label_check_offline(&fact, home_page.is_some(), &label_re, lang);
+
     if site.info.is_local() {
         let d = tr!(
             lang,
