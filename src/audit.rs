@@ -32,6 +32,11 @@ pub trait Progress: Sync {
     /// `n` items announced with [`Progress::add_total`] will not be done (the crawl found
     /// them to be non-HTML, duplicates reached by a redirect, or it stopped early).
     fn skip(&self, _n: u64) {}
+    /// A page's report is ready (before its site's findings are aggregated): for streaming
+    /// output (`--format jsonl`).
+    fn page_report(&self, _site: &SiteInfo, _page: &PageReport) {}
+    /// A site is finished: its report and its pages' final reports.
+    fn site_report(&self, _index: usize, _site: &SiteReport, _pages: &[PageReport]) {}
     /// The audit finished.
     fn finish(&self) {}
 }
@@ -154,6 +159,7 @@ pub fn audit_with_resolver(
             report.complete = false;
             break;
         }
+        let first_page = report.pages.len();
         let site_report = match input {
             Input::Url(url) => {
                 let run = SiteRun {
@@ -192,6 +198,7 @@ pub fn audit_with_resolver(
             }
         };
         services.clear_cache();
+        progress.site_report(index, &site_report, &report.pages[first_page..]);
         report.sites.push(site_report);
     }
     progress.finish();
@@ -366,6 +373,7 @@ fn run_pages(
                     let failed =
                         processed.report.status.is_none() && processed.report.encoding.is_none();
                     progress.page_done(&name, failed);
+                    progress.page_report(site, &processed.report);
                     if let Ok(mut r) = results.lock() {
                         r[i] = Some(processed);
                     }
@@ -398,8 +406,22 @@ fn fetch_blocking(services: &Services, url: &Url) -> Result<RawPage, FetchError>
 }
 
 /// Decodes, parses and checks one fetched page (or records why it has no content).
-/// `fallback` is the URL (and local path) to report when the fetch failed.
+/// `fallback` is the URL (and local path) to report when the fetch failed. The `ignore` list
+/// and `[[override]]` tables of the options are applied to the page's findings.
 pub fn process(
+    engine: &Engine,
+    options: &AuditOptions,
+    site: &SiteInfo,
+    services: &Services,
+    raw: Result<RawPage, FetchError>,
+    fallback: (Url, Option<String>),
+) -> Processed {
+    let mut processed = process_page(engine, options, site, services, raw, fallback);
+    options.apply_page_overrides(&mut processed.report);
+    processed
+}
+
+fn process_page(
     engine: &Engine,
     options: &AuditOptions,
     site: &SiteInfo,
@@ -694,8 +716,10 @@ fn finish_pages(
             p.findings.sort_by(|a, b| {
                 (a.line.unwrap_or(u32::MAX), &a.rule).cmp(&(b.line.unwrap_or(u32::MAX), &b.rule))
             });
+            options.apply_page_overrides(p);
         }
     }
+    options.apply_site_overrides(&mut findings);
     let site = SiteReport {
         root: info.root.clone(),
         kind: if info.is_local() { "local" } else { "remote" }.into(),

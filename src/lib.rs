@@ -9,6 +9,7 @@
 //! and returns a [`report::Report`].
 
 pub mod audit;
+pub mod baseline;
 pub mod catalog;
 pub mod cli;
 pub mod config;
@@ -18,10 +19,12 @@ pub mod dom;
 pub mod error;
 pub mod fetch;
 pub mod i18n;
+pub mod merge;
 pub mod page;
 pub mod report;
 pub mod rules;
 pub mod services;
+pub mod sites;
 
 pub use audit::audit;
 pub use config::AuditOptions;

@@ -450,6 +450,7 @@ fn worker(
         processed.report.depth = job.depth;
         let failed = processed.report.status.is_none_or(|s| s >= 400);
         run.progress.page_done(&processed.report.url, failed);
+        run.progress.page_report(info, &processed.report);
         let links = std::mem::take(&mut processed.links);
         let _ = tx.send(Event::Processed {
             report: Box::new(processed.report),

@@ -5,8 +5,16 @@
 //! changes meaning or disappears; new keys may be added within a version. The schema is
 //! `docs/report.schema.json`, and a test validates real output against it.
 
+pub mod csv;
+pub mod html;
 pub mod json;
+pub mod jsonl;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
 pub mod terminal;
+pub mod view;
+pub mod xlsx;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -365,15 +373,58 @@ pub enum Format {
     Terminal,
     /// The JSON report.
     Json,
+    /// JSON Lines: one object per page as it finishes, then one per site and a summary line.
+    Jsonl,
+    /// SARIF 2.1.0 (GitHub code scanning and other CI tools).
+    Sarif,
+    /// JUnit XML: a testsuite per page, a testcase per rule with findings.
+    Junit,
+    /// Markdown, for a CI job summary or a merge-request comment.
+    #[value(alias = "md")]
+    #[serde(alias = "md")]
+    Markdown,
+    /// One self-contained HTML file for people.
+    Html,
+    /// CSV, one row per finding (UTF-8 with BOM, so Excel opens it right).
+    Csv,
+    /// An Excel workbook: an overview, every finding, and a sheet per site.
+    Xlsx,
 }
 
 impl Format {
-    /// The usual file extension.
+    /// The usual file extension (`report.<extension>` under `--output-dir`).
     pub fn extension(self) -> &'static str {
         match self {
             Format::Terminal => "txt",
             Format::Json => "json",
+            Format::Jsonl => "jsonl",
+            Format::Sarif => "sarif",
+            Format::Junit => "junit.xml",
+            Format::Markdown => "md",
+            Format::Html => "html",
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
         }
+    }
+
+    /// The format's name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Terminal => "terminal",
+            Format::Json => "json",
+            Format::Jsonl => "jsonl",
+            Format::Sarif => "sarif",
+            Format::Junit => "junit",
+            Format::Markdown => "markdown",
+            Format::Html => "html",
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+        }
+    }
+
+    /// Whether the output is binary (not for a terminal).
+    pub fn is_binary(self) -> bool {
+        matches!(self, Format::Xlsx)
     }
 }
 
@@ -389,6 +440,13 @@ pub fn render(report: &Report, format: Format, color: bool) -> Result<Vec<u8>> {
     let res = match format {
         Format::Json => json::JsonWriter.write(report, &mut buf),
         Format::Terminal => terminal::TerminalWriter { color }.write(report, &mut buf),
+        Format::Jsonl => jsonl::JsonlWriter.write(report, &mut buf),
+        Format::Sarif => sarif::SarifWriter::default().write(report, &mut buf),
+        Format::Junit => junit::JunitWriter.write(report, &mut buf),
+        Format::Markdown => markdown::MarkdownWriter.write(report, &mut buf),
+        Format::Html => html::HtmlWriter.write(report, &mut buf),
+        Format::Csv => csv::CsvWriter.write(report, &mut buf),
+        Format::Xlsx => xlsx::XlsxWriter.write(report, &mut buf),
     };
     res.map_err(|e| Error::Report(e.to_string()))?;
     Ok(buf)
@@ -403,7 +461,17 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         _ => std::path::PathBuf::from("."),
     };
     std::fs::create_dir_all(&dir).map_err(|e| Error::io("cannot create folder", &dir, e))?;
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir)
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".govaudit-");
+    // Reports are for sharing (CI artifacts, web folders): the usual rw-r--r--, not the
+    // temporary file's private rw-------.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    let mut tmp = builder
+        .tempfile_in(&dir)
         .map_err(|e| Error::io("cannot create a temporary file in", &dir, e))?;
     tmp.write_all(bytes)
         .and_then(|()| tmp.flush())

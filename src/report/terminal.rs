@@ -127,6 +127,22 @@ impl Writer for TerminalWriter {
                 site.pages
             );
             writeln!(out, "{}", self.bold(&header))?;
+            if let Some((est, verdict, veto)) = super::view::site_score(site) {
+                let v = if verdict == "fail" {
+                    lang.pick("不合格", "fail")
+                } else {
+                    lang.pick("合格", "pass")
+                };
+                let mut line = tr!(
+                    lang,
+                    "估算得分 {est}（{v}，非官方估算）",
+                    "Score estimate {est} ({v}; not an official score)"
+                );
+                if !veto.is_empty() {
+                    line.push_str(&tr!(lang, "　否决项：{}", "  veto: {}", veto.join(", ")));
+                }
+                writeln!(out, "  {}", self.dim(&line))?;
+            }
             for note in &site.notes {
                 writeln!(out, "  {}", self.dim(note))?;
             }
@@ -171,6 +187,24 @@ impl Writer for TerminalWriter {
             counts
         );
         writeln!(out, "{}", self.bold(&total))?;
+        if let Some(b) = s.extra.get("baseline").and_then(|v| {
+            serde_json::from_value::<crate::baseline::BaselineSummary>(v.clone()).ok()
+        }) {
+            writeln!(
+                out,
+                "{}",
+                tr!(
+                    lang,
+                    "基线 {}：新增 {} 个 · 仍存在 {} 个（未列出）· 已修复 {} 个 · 无法核对 {} 个",
+                    "Baseline {}: {} new · {} still present (not listed) · {} fixed · {} stale",
+                    b.file,
+                    b.new,
+                    b.present,
+                    b.fixed,
+                    b.stale
+                )
+            )?;
+        }
         if !report.complete {
             writeln!(
                 out,
