@@ -85,7 +85,25 @@ fn main() {
         std::hint::black_box(json);
     };
 
-    let budget = Duration::from_secs(3);
+    let build_only = |i: usize| {
+        let page = Page::build(&pages[i]);
+        std::hint::black_box(page);
+    };
+    let budget = Duration::from_secs_f64(
+        std::env::var("BENCH_SECONDS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(3.0),
+    );
+    if std::env::var_os("BENCH_PHASES").is_some() {
+        let b1 = measure(&build_only, pages.len(), 1, budget);
+        println!("page build only (decode+parse+walk), 1 thread: {b1:.0} pages/s");
+    }
+    if std::env::var_os("BENCH_FULL_ONLY").is_some() {
+        let f1 = measure(&full, pages.len(), 1, budget);
+        println!("full audit, 1 thread: {f1:.0} pages/s");
+        return;
+    }
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let p1 = measure(&parse_only, pages.len(), 1, budget);
     let f1 = measure(&full, pages.len(), 1, budget);

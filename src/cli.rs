@@ -578,17 +578,7 @@ pub fn run_audit(cli_opts: &AuditOptions) -> Result<i32> {
 }
 
 fn render_for_output(report: &Report, format: Format, color: bool, quiet: bool) -> Result<Vec<u8>> {
-    if quiet && format == Format::Terminal {
-        let mut slim = report.clone();
-        for p in &mut slim.pages {
-            p.findings.clear();
-        }
-        for s in &mut slim.sites {
-            s.findings.clear();
-        }
-        return report::render(&slim, format, color);
-    }
-    report::render(report, format, color)
+    report::render_with(report, format, color, quiet && format == Format::Terminal)
 }
 
 /// Runs `govaudit init`.

@@ -683,25 +683,20 @@ fn own_flags(el: &kuchikikiki::ElementData, inherited: u8) -> u8 {
         f |= flags::NO_TEXT;
     }
     let attrs = el.attributes.borrow();
-    if attrs.contains("hidden") {
+    if find_attr(&attrs, "hidden").is_some() {
         f |= flags::HIDDEN | flags::ARIA_HIDDEN;
     }
     if local == "input"
-        && attrs
-            .get("type")
-            .is_some_and(|t| t.trim().eq_ignore_ascii_case("hidden"))
+        && find_attr(&attrs, "type").is_some_and(|t| t.trim().eq_ignore_ascii_case("hidden"))
     {
         f |= flags::HIDDEN | flags::ARIA_HIDDEN;
     }
-    if let Some(style) = attrs.get("style")
+    if let Some(style) = find_attr(&attrs, "style")
         && style_hides(style)
     {
         f |= flags::HIDDEN | flags::ARIA_HIDDEN;
     }
-    if attrs
-        .get("aria-hidden")
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
-    {
+    if find_attr(&attrs, "aria-hidden").is_some_and(|v| v.trim().eq_ignore_ascii_case("true")) {
         f |= flags::ARIA_HIDDEN;
     }
     f
@@ -866,17 +861,27 @@ impl<'p> El<'p> {
 
     /// An attribute value (no namespace), borrowed without copying.
     pub fn attr(&self, name: &str) -> Option<Ref<'p, str>> {
-        Ref::filter_map(self.data().attributes.borrow(), |a| a.get(name)).ok()
+        Ref::filter_map(self.data().attributes.borrow(), |a| find_attr(a, name)).ok()
     }
 
     /// Whether the attribute is present.
     pub fn has_attr(&self, name: &str) -> bool {
-        self.data().attributes.borrow().contains(name)
+        find_attr(&self.data().attributes.borrow(), name).is_some()
     }
 
     /// An attribute value, trimmed, as an owned string.
     pub fn attr_trimmed(&self, name: &str) -> Option<String> {
         self.attr(name).map(|v| v.trim().to_string())
+    }
+
+    /// Whether any attribute name satisfies `f` (no allocation, unlike [`El::attrs`]).
+    pub fn any_attr_name(&self, mut f: impl FnMut(&str) -> bool) -> bool {
+        self.data()
+            .attributes
+            .borrow()
+            .map
+            .keys()
+            .any(|k| f(&k.local))
     }
 
     /// All attributes as `(name, value)` pairs, in source order.
@@ -1158,4 +1163,15 @@ mod tests {
         let p = page("<meta name='siteidcode' content='4407830003'>");
         assert_eq!(p.meta("SiteIDCode").as_deref(), Some("4407830003"));
     }
+}
+
+/// Finds a no-namespace attribute by name with a linear scan: elements have a handful of
+/// attributes, and `Attributes::get` would intern the name as an atom (a global lock for names
+/// outside the static set) and SipHash it on every lookup.
+fn find_attr<'a>(attrs: &'a kuchikikiki::Attributes, name: &str) -> Option<&'a str> {
+    attrs
+        .map
+        .iter()
+        .find(|(k, _)| k.ns.is_empty() && &*k.local == name)
+        .map(|(_, v)| v.value.as_str())
 }

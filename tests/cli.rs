@@ -215,6 +215,37 @@ fn terminal_output_is_plain_chinese_by_default_and_english_on_request() {
 }
 
 #[test]
+fn quiet_terminal_output_keeps_the_true_totals() {
+    let run = |quiet: bool| {
+        let mut cmd = govaudit();
+        cmd.current_dir(root()).args([
+            "audit",
+            "examples/site",
+            "--only",
+            "a11y/image-alt",
+            "--lang",
+            "en",
+        ]);
+        if quiet {
+            cmd.arg("-q");
+        }
+        String::from_utf8(cmd.output().expect("runs").stdout).expect("utf-8")
+    };
+    let (full, quiet) = (run(false), run(true));
+    let totals = |text: &str| {
+        text.lines()
+            .find(|l| l.starts_with("Audited "))
+            .map(str::to_string)
+            .expect("a totals line")
+    };
+    // The same totals, "without findings" included: quiet only hides the finding lines.
+    assert_eq!(totals(&full), totals(&quiet));
+    assert!(full.contains("image has no alt attribute"));
+    assert!(!quiet.contains("image has no alt attribute"), "{quiet}");
+    assert!(!quiet.contains("no site-level findings") || full.contains("no site-level findings"));
+}
+
+#[test]
 fn bad_files_are_findings_not_crashes() {
     let dir = tempfile::tempdir().expect("tempdir");
     let d = dir.path();

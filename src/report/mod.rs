@@ -436,10 +436,15 @@ pub trait Writer {
 
 /// Renders a report in a format into bytes.
 pub fn render(report: &Report, format: Format, color: bool) -> Result<Vec<u8>> {
+    render_with(report, format, color, false)
+}
+
+/// Like [`render`]; `quiet` leaves the finding lines out of the terminal format (totals stay).
+pub fn render_with(report: &Report, format: Format, color: bool, quiet: bool) -> Result<Vec<u8>> {
     let mut buf = Vec::new();
     let res = match format {
         Format::Json => json::JsonWriter.write(report, &mut buf),
-        Format::Terminal => terminal::TerminalWriter { color }.write(report, &mut buf),
+        Format::Terminal => terminal::TerminalWriter { color, quiet }.write(report, &mut buf),
         Format::Jsonl => jsonl::JsonlWriter.write(report, &mut buf),
         Format::Sarif => sarif::SarifWriter::default().write(report, &mut buf),
         Format::Junit => junit::JunitWriter.write(report, &mut buf),

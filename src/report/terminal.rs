@@ -13,6 +13,8 @@ use crate::tr;
 pub struct TerminalWriter {
     /// Whether to use ANSI colours.
     pub color: bool,
+    /// `--quiet`: only the site headers, sections and totals; no finding lines.
+    pub quiet: bool,
 }
 
 impl TerminalWriter {
@@ -110,7 +112,7 @@ impl Writer for TerminalWriter {
         let lang = report.lang;
         for (site_idx, site) in report.sites.iter().enumerate() {
             for p in report.pages.iter().filter(|p| p.site == site_idx) {
-                if p.findings.is_empty() {
+                if p.findings.is_empty() || self.quiet {
                     continue;
                 }
                 writeln!(out, "{}", self.page_header(p, lang))?;
@@ -153,8 +155,10 @@ impl Writer for TerminalWriter {
                     }
                 }
             }
-            for f in &site.findings {
-                self.finding(f, lang, out)?;
+            if !self.quiet {
+                for f in &site.findings {
+                    self.finding(f, lang, out)?;
+                }
             }
             if site.findings.is_empty() {
                 writeln!(

@@ -429,7 +429,14 @@ fn strip_comments(css: &str) -> String {
         }
     }
     out.push_str(rest);
-    out.replace("<!--", " ").replace("-->", " ")
+    // HTML comment delimiters around a style block's contents are CSS whitespace here.
+    if out.contains("<!--") {
+        out = out.replace("<!--", " ");
+    }
+    if out.contains("-->") {
+        out = out.replace("-->", " ");
+    }
+    out
 }
 
 /// Finds the `}` matching the `{` just before `from` (strings and nesting respected).
@@ -546,32 +553,78 @@ fn parse_rules(css: &str, conditional: bool, depth: u32, order: &mut u32, sheet:
 /// (expanding the `background`, `font` and `overflow` shorthands).
 fn parse_declarations(body: &str) -> Vec<Decl> {
     let mut out = Vec::new();
+    let bytes = body.as_bytes();
     let mut depth = 0i32;
-    let mut quote: Option<char> = None;
+    let mut quote: Option<u8> = None;
     let mut start = 0;
-    let mut pieces = Vec::new();
-    for (i, c) in body.char_indices() {
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None => match c {
-                '"' | '\'' => quote = Some(c),
-                '(' => depth += 1,
-                ')' => depth -= 1,
-                ';' if depth <= 0 => {
-                    pieces.push(&body[start..i]);
-                    start = i + 1;
+    // Byte scan: the delimiters are ASCII, so a split never falls inside a UTF-8 sequence.
+    for i in 0..=bytes.len() {
+        let end = if i == bytes.len() {
+            true
+        } else {
+            let b = bytes[i];
+            match quote {
+                Some(q) if b == q => {
+                    quote = None;
+                    false
                 }
-                _ => {}
-            },
+                Some(_) => false,
+                None => match b {
+                    b'"' | b'\'' => {
+                        quote = Some(b);
+                        false
+                    }
+                    b'(' => {
+                        depth += 1;
+                        false
+                    }
+                    b')' => {
+                        depth -= 1;
+                        false
+                    }
+                    b';' => depth <= 0,
+                    _ => false,
+                },
+            }
+        };
+        if end {
+            declaration(&body[start..i], &mut out);
+            start = i + 1;
         }
     }
-    pieces.push(&body[start..]);
-    for piece in pieces {
-        let Some((prop, value)) = piece.split_once(':') else {
-            continue;
-        };
-        let prop = prop.trim().to_ascii_lowercase();
+    out
+}
+
+/// The properties the cascade tracks (shorthands expanded by [`declaration`]).
+const TRACKED: [&str; 14] = [
+    "color",
+    "background-color",
+    "background-image",
+    "background",
+    "font-size",
+    "font-weight",
+    "font",
+    "display",
+    "visibility",
+    "opacity",
+    "overflow",
+    "overflow-x",
+    "overflow-y",
+    "text-decoration",
+];
+
+/// Parses one `prop: value` declaration into `out` when its property is tracked; others cost
+/// no allocation (real style sheets are mostly properties the audit does not need).
+fn declaration(piece: &str, out: &mut Vec<Decl>) {
+    let Some((prop, value)) = piece.split_once(':') else {
+        return;
+    };
+    let prop = prop.trim();
+    if prop != "text-decoration-line" && !TRACKED.iter().any(|t| t.eq_ignore_ascii_case(prop)) {
+        return;
+    }
+    {
+        let prop = prop.to_ascii_lowercase();
         let mut value = value.trim().to_ascii_lowercase();
         let mut important = false;
         if let Some(pos) = value.rfind('!') {
@@ -625,7 +678,6 @@ fn parse_declarations(body: &str) -> Vec<Decl> {
             _ => {}
         }
     }
-    out
 }
 
 /// The colour and image parts of a `background` shorthand (the shorthand resets the colour to

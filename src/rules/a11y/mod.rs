@@ -271,14 +271,15 @@ impl A11yIndex {
             }
             let mut has_aria = false;
             let mut has_global = false;
-            for (k, _) in el.attrs() {
+            el.any_attr_name(|k| {
                 if let Some(name) = k.strip_prefix("aria-") {
                     has_aria = true;
-                    if name != "hidden" && aria::is_global(&k) {
+                    if name != "hidden" && aria::is_global(k) {
                         has_global = true;
                     }
                 }
-            }
+                false
+            });
             if has_aria {
                 with_aria.push(el.id());
             }

@@ -167,7 +167,13 @@ fn icp_inside_word(hay: &str, m_start: usize, m_text: &str) -> bool {
 /// Every ICP string (well-formed or not) in normalised text, in order, non-overlapping.
 pub fn find_icp(hay: &str) -> Vec<IcpMatch> {
     let mut out: Vec<IcpMatch> = Vec::new();
-    for caps in ICP_LENIENT.captures_iter(hay) {
+    // Prefilter: the pattern needs "ICP" (any case); the regex has no literal prefix to skip
+    // ahead with (an optional province comes first), so without this it runs over every page.
+    let has_icp = hay
+        .as_bytes()
+        .windows(3)
+        .any(|w| w.eq_ignore_ascii_case(b"icp"));
+    for caps in ICP_LENIENT.captures_iter(if has_icp { hay } else { "" }) {
         let Some(m) = caps.get(0) else { continue };
         if icp_inside_word(hay, m.start(), m.as_str()) {
             continue;
@@ -356,7 +362,9 @@ pub struct PsbMatch {
 /// Every 公网安备 string in normalised text, in order.
 pub fn find_psb(hay: &str) -> Vec<PsbMatch> {
     let mut out: Vec<PsbMatch> = Vec::new();
-    for caps in PSB_LENIENT.captures_iter(hay) {
+    // Prefilter: the pattern needs 公…网…安…备 (whitespace between them allowed).
+    let has_psb = hay.contains('安') && hay.contains('备');
+    for caps in PSB_LENIENT.captures_iter(if has_psb { hay } else { "" }) {
         let Some(m) = caps.get(0) else { continue };
         let num = caps.name("num").map_or("", |n| n.as_str());
         // Count digits beyond the 16 the pattern takes.
@@ -505,6 +513,9 @@ pub fn site_code_shape(code: &str, lang: crate::i18n::Lang) -> String {
 /// A code found after a `网站标识码` label in normalised text: `(start, end, code)`; the code is
 /// empty when the label has nothing after it.
 pub fn find_site_codes(hay: &str) -> Vec<(usize, usize, String)> {
+    if !hay.contains("网站标识码") {
+        return Vec::new();
+    }
     let mut out: Vec<(usize, usize, String)> = SIC_LABEL
         .captures_iter(hay)
         .filter_map(|c| {
