@@ -1061,6 +1061,17 @@ fn is_stable_id(id: &str) -> bool {
         && id.chars().filter(char::is_ascii_digit).count() <= 2
 }
 
+/// Finds a no-namespace attribute by name with a linear scan: elements have a handful of
+/// attributes, and `Attributes::get` would intern the name as an atom (a global lock for names
+/// outside the static set) and SipHash it on every lookup.
+fn find_attr<'a>(attrs: &'a kuchikikiki::Attributes, name: &str) -> Option<&'a str> {
+    attrs
+        .map
+        .iter()
+        .find(|(k, _)| k.ns.is_empty() && &*k.local == name)
+        .map(|(_, v)| v.value.as_str())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1163,15 +1174,4 @@ mod tests {
         let p = page("<meta name='siteidcode' content='4407830003'>");
         assert_eq!(p.meta("SiteIDCode").as_deref(), Some("4407830003"));
     }
-}
-
-/// Finds a no-namespace attribute by name with a linear scan: elements have a handful of
-/// attributes, and `Attributes::get` would intern the name as an atom (a global lock for names
-/// outside the static set) and SipHash it on every lookup.
-fn find_attr<'a>(attrs: &'a kuchikikiki::Attributes, name: &str) -> Option<&'a str> {
-    attrs
-        .map
-        .iter()
-        .find(|(k, _)| k.ns.is_empty() && &*k.local == name)
-        .map(|(_, v)| v.value.as_str())
 }
