@@ -283,12 +283,30 @@ pub fn parse_document(html: &str) -> Parsed {
     parse_unchecked(html)
 }
 
+/// Most elements the parser may create beyond one per byte of source. A tag takes at least
+/// three bytes and implies at most a few elements, so a real page stays far below; only the
+/// HTML algorithm that re-opens unclosed formatting elements (`<b>`, `<font>`...) in every new
+/// block can create more — without limit: 500 distinct unclosed `<b id=..>`s closed by a
+/// `</div>` and followed by 2,000 `<p>x` make a million elements out of 30 KB.
+const EXTRA_ELEMENTS: usize = 10_000;
+
+/// Most attribute bytes the parser may copy beyond twice the source (cloned formatting
+/// elements copy their attributes: three `<b title="1 MB">`s re-opened in 10,000 paragraphs
+/// would be 30 GB).
+const EXTRA_ATTRIBUTE_BYTES: usize = 1 << 20;
+
 fn parse_unchecked(html: &str) -> Parsed {
     let sink = LineSink {
         document: NodeRef::new_document(),
         line: Cell::new(1),
         lines: RefCell::new(PtrMap::default()),
         errors: Cell::new(0),
+        elements_left: Cell::new(html.len().saturating_add(EXTRA_ELEMENTS)),
+        attribute_bytes_left: Cell::new(
+            html.len()
+                .saturating_mul(2)
+                .saturating_add(EXTRA_ATTRIBUTE_BYTES),
+        ),
     };
     let opts = html5ever::ParseOpts::default();
     html5ever::parse_document(sink, opts).one(StrTendril::from(html))
@@ -299,10 +317,29 @@ struct LineSink {
     line: Cell<u64>,
     lines: RefCell<PtrMap<u32>>,
     errors: Cell<u32>,
+    /// Elements that may still be created and attached; past the budget, new elements are
+    /// created detached (and so dropped, with what the parser puts into them).
+    elements_left: Cell<usize>,
+    /// Attribute bytes that may still be copied; past the budget, elements get no attributes.
+    attribute_bytes_left: Cell<usize>,
 }
 
 impl LineSink {
+    /// Whether a new child may be attached: text always, elements only when created within
+    /// the element budget.
+    fn attach(&self, child: &NodeOrText<NodeRef>) -> bool {
+        match child {
+            NodeOrText::AppendNode(node) if node.as_element().is_some() => {
+                self.lines.borrow().contains_key(&node_key(node))
+            }
+            _ => true,
+        }
+    }
+
     fn append_text_or_node(&self, parent: &NodeRef, child: NodeOrText<NodeRef>) {
+        if !self.attach(&child) {
+            return;
+        }
         match child {
             NodeOrText::AppendNode(node) => parent.append(node),
             NodeOrText::AppendText(text) => {
@@ -354,6 +391,16 @@ impl TreeSink for LineSink {
     }
 
     fn create_element(&self, name: QualName, attrs: Vec<Attribute>, _: ElementFlags) -> NodeRef {
+        let left = self.elements_left.get();
+        self.elements_left.set(left.saturating_sub(1));
+        let attr_bytes: usize = attrs.iter().map(|a| a.value.len()).sum();
+        let bytes_left = self.attribute_bytes_left.get();
+        let attrs = if left > 0 && attr_bytes <= bytes_left {
+            self.attribute_bytes_left.set(bytes_left - attr_bytes);
+            attrs
+        } else {
+            Vec::new()
+        };
         let node = NodeRef::new_element(
             name,
             attrs.into_iter().map(|a| {
@@ -369,6 +416,11 @@ impl TreeSink for LineSink {
                 )
             }),
         );
+        if left == 0 {
+            // Over budget: no line, which marks it for `attach` to drop.
+            self.errors.set(self.errors.get().saturating_add(1));
+            return node;
+        }
         let line = u32::try_from(self.line.get()).unwrap_or(u32::MAX);
         self.lines.borrow_mut().insert(node_key(&node), line);
         node
@@ -423,6 +475,9 @@ impl TreeSink for LineSink {
     }
 
     fn append_before_sibling(&self, sibling: &NodeRef, child: NodeOrText<NodeRef>) {
+        if !self.attach(&child) {
+            return;
+        }
         match child {
             NodeOrText::AppendNode(node) => sibling.insert_before(node),
             NodeOrText::AppendText(text) => {
@@ -544,6 +599,64 @@ mod tests {
         assert!(parsed.parse_errors > 0);
         let text = parsed.document.text_contents();
         assert!(text.contains("stray text"));
+    }
+
+    fn elements(parsed: &Parsed) -> Vec<NodeRef> {
+        parsed
+            .document
+            .descendants()
+            .filter(|n| n.as_element().is_some())
+            .collect()
+    }
+
+    #[test]
+    fn reopened_formatting_elements_cannot_explode_the_tree() {
+        // Ordinary misnesting still re-opens the formatting element in the next block.
+        let parsed = parse_document("<div><b class=x>粗</div><p>体</p>");
+        let bs = elements(&parsed)
+            .into_iter()
+            .filter(|n| n.as_element().is_some_and(|e| &*e.name.local == "b"))
+            .count();
+        assert_eq!(bs, 2);
+        // Found by fuzzing: 500 distinct unclosed <b>s re-opened in each of 2,000 paragraphs
+        // would be a million elements from 30 KB.
+        let mut html = String::from("<div>");
+        for i in 0..500 {
+            html.push_str(&format!("<b id=b{i}>"));
+        }
+        html.push_str("</div>");
+        html.push_str(&"<p>x".repeat(2_000));
+        let parsed = parse_document(&html);
+        let n = elements(&parsed).len();
+        assert!(n <= html.len() + EXTRA_ELEMENTS, "{n} elements");
+        assert!(n > 5_000, "re-opening happens up to the budget: {n}");
+        // Cloned attributes are bounded too: three 1 MB titles in 300 paragraphs.
+        let big = "t".repeat(1 << 20);
+        let mut html = String::from("<div>");
+        for i in 0..3 {
+            html.push_str(&format!("<b title=\"{big}{i}\">"));
+        }
+        html.push_str("</div>");
+        html.push_str(&"<p>x".repeat(300));
+        let parsed = parse_document(&html);
+        let attr_bytes: usize = elements(&parsed)
+            .iter()
+            .filter_map(|n| {
+                n.as_element().map(|e| {
+                    e.attributes
+                        .borrow()
+                        .map
+                        .values()
+                        .map(|a| a.value.len())
+                        .sum::<usize>()
+                })
+            })
+            .sum();
+        assert!(
+            attr_bytes <= 2 * html.len() + EXTRA_ATTRIBUTE_BYTES,
+            "{attr_bytes} attribute bytes"
+        );
+        assert!(parsed.document.text_contents().contains('x'));
     }
 
     #[test]

@@ -1054,7 +1054,9 @@ fn is_stable_id(id: &str) -> bool {
     let first_ok = chars
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    // A megabyte-long id would be copied into every finding's selector.
     first_ok
+        && id.len() <= 64
         && id
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
@@ -1078,6 +1080,15 @@ mod tests {
 
     fn page(html: &str) -> Page {
         Page::from_html(html, "https://www.example.gov.cn/a/b.html")
+    }
+
+    #[test]
+    fn long_ids_stay_out_of_selectors() {
+        // Found by the robustness tests: a 1 MB id made every finding on the element 1 MB.
+        let long = "a".repeat(1 << 20);
+        let p = page(&format!("<div id={long}><p>x<img src=a.png></p></div>"));
+        let img = p.elements_named("img").next().expect("img");
+        assert_eq!(img.selector(), "html > body > div > p > img");
     }
 
     #[test]

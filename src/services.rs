@@ -199,7 +199,77 @@ fn read_file_url(url: &Url) -> Result<RawPage, FetchError> {
     let path = url
         .to_file_path()
         .map_err(|()| FetchError::new(FetchErrorKind::Io, format!("not a local path: {url}")))?;
+    // A link may point at a named pipe (opening it blocks until a writer comes, forever) or a
+    // device such as /dev/zero (endless bytes): only regular files are read.
+    let meta = std::fs::metadata(&path).map_err(|e| {
+        FetchError::new(
+            FetchErrorKind::Io,
+            format!("cannot read {}: {e}", path.display()),
+        )
+    })?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() {
+            "is a folder"
+        } else {
+            "is not a regular file"
+        };
+        return Err(FetchError::new(
+            FetchErrorKind::Io,
+            format!("{} {what}", path.display()),
+        ));
+    }
     let mut raw = crate::fetch::local::read(&path, LOCAL_READ_LIMIT)?;
     raw.status = Some(200);
     Ok(raw)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_urls_read_regular_files_only() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let page = dir.path().join("a.html");
+        std::fs::write(&page, "<title>a</title>").expect("write");
+        let services = Services::offline();
+        let url = |p: &std::path::Path| Url::from_file_path(p).expect("absolute path");
+        let ok = services.fetch(&url(&page));
+        assert_eq!(ok.as_ref().as_ref().map(|r| r.status), Ok(Some(200)));
+        let folder = services.fetch(&url(dir.path()));
+        let err = folder
+            .as_ref()
+            .as_ref()
+            .expect_err("a folder is not a page");
+        assert!(err.message.contains("is a folder"), "{}", err.message);
+        // A device gives endless bytes: refused, not read up to the size limit.
+        #[cfg(unix)]
+        {
+            let zero = services.fetch(&url(std::path::Path::new("/dev/zero")));
+            let err = zero.as_ref().as_ref().expect_err("a device is not a page");
+            assert!(
+                err.message.contains("not a regular file"),
+                "{}",
+                err.message
+            );
+        }
+        // A named pipe would block the open until a writer comes: refused at once.
+        #[cfg(unix)]
+        {
+            let fifo = dir.path().join("old.html");
+            let made = std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .is_ok_and(|s| s.success());
+            if made {
+                let r = services.fetch(&url(&fifo));
+                let err = r.as_ref().as_ref().expect_err("a pipe is not a page");
+                assert!(
+                    err.message.contains("not a regular file"),
+                    "{}",
+                    err.message
+                );
+            }
+        }
+    }
 }

@@ -99,12 +99,28 @@ impl Rule for Truncated {
         if !page.truncated {
             return;
         }
-        let msg = tr!(
-            cx.lang,
-            "页面超过大小上限，只检查了前 {} 字节（可用 --max-body-size 调整）",
-            "the page exceeds the size limit; only its first {} bytes were audited (see --max-body-size)",
-            page.byte_len
-        );
+        let limit = cx
+            .options
+            .fetch
+            .max_body_size()
+            .min(cx.options.fetch.max_decompressed_size());
+        // Shorter than the limit: the body stopped coming (the timeout, a closed connection,
+        // a corrupt compressed stream), which --max-body-size would not change.
+        let msg = if (page.byte_len as u64) < limit {
+            tr!(
+                cx.lang,
+                "页面内容未完整接收（超时或连接中断），只检查了收到的前 {} 字节",
+                "the page did not arrive in full (timeout or broken connection); only the first {} bytes received were audited",
+                page.byte_len
+            )
+        } else {
+            tr!(
+                cx.lang,
+                "页面超过大小上限，只检查了前 {} 字节（可用 --max-body-size 调整）",
+                "the page exceeds the size limit; only its first {} bytes were audited (see --max-body-size)",
+                page.byte_len
+            )
+        };
         cx.report_page(msg);
     }
 }
@@ -193,5 +209,13 @@ mod tests {
         r.truncated = true;
         let page = Page::build(&r);
         assert_eq!(ids(&page), vec!["page/truncated"]);
+        // Cut long before the limit: a slow body hit the timeout (found by the robustness
+        // tests, whose slow-drip page was told to raise --max-body-size).
+        let f = &run_rules(family().rules, &page)[0];
+        assert!(f.message.contains("未完整接收"), "{}", f.message);
+        let mut options = crate::rules::testing::options();
+        options.fetch.max_body_size = Some(crate::fetch::ByteSize(8));
+        let f = &crate::rules::testing::run_rules_with(family().rules, &page, &options)[0];
+        assert!(f.message.contains("超过大小上限"), "{}", f.message);
     }
 }

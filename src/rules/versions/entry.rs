@@ -635,7 +635,9 @@ impl Scan<'_> {
             let mut code = String::new();
             let mut url_ref: Option<String> = None;
             if let Some(h) = href.as_deref() {
-                if h.len() >= 11 && h[..11].eq_ignore_ascii_case("javascript:") {
+                if h.get(..11)
+                    .is_some_and(|p| p.eq_ignore_ascii_case("javascript:"))
+                {
                     code.push_str(&percent_decode(&h[11..]));
                     code.push(';');
                 } else if !h.is_empty()
@@ -923,6 +925,21 @@ mod tests {
         let page = Page::from_html(html, url);
         let site = testing::site(url);
         detect(&page, &AuditOptions::default(), &site)
+    }
+
+    #[test]
+    fn multibyte_hrefs_do_not_panic() {
+        // Found by fuzzing: the `javascript:` prefix test sliced 11 bytes of any href, which
+        // panics when byte 11 falls inside a character.
+        for href in [
+            "?a=1&b=2&\u{fffd}\u{fffd}",
+            "关怀版关怀版",
+            "javascript\u{ff1a}x",
+            "JavaScript:old()",
+        ] {
+            let html = format!("<a href=\"{href}\">关怀版</a>");
+            detect_html(&html, "https://www.example.gov.cn/");
+        }
     }
 
     #[test]
