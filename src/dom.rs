@@ -67,6 +67,27 @@ pub struct Parsed {
 /// start and end tags beyond this depth before parsing, keeping their content and line count.
 pub const MAX_NESTING: usize = 512;
 
+/// Void elements (no content, no end tag).
+fn is_void(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"area"
+            | b"base"
+            | b"br"
+            | b"col"
+            | b"embed"
+            | b"hr"
+            | b"img"
+            | b"input"
+            | b"link"
+            | b"meta"
+            | b"param"
+            | b"source"
+            | b"track"
+            | b"wbr"
+    )
+}
+
 /// Elements the nesting estimate ignores: void elements and those whose end tags are commonly
 /// omitted (a list of 600 unclosed `<li>` is not 600 levels deep).
 fn nesting_ignored(name: &[u8]) -> bool {
@@ -216,7 +237,18 @@ fn scan_nesting(bytes: &[u8], mut visit: impl FnMut(TagSpan)) -> usize {
             i = k;
             continue;
         }
-        if !nesting_ignored(&name_buf) && (is_end || !self_closing) {
+        if nesting_ignored(&name_buf) {
+            // Not counted (implied end tags), but inside a region that is too deep they are
+            // dropped with the counted tags: left alone, 200,000 `</li>`s each make the parser
+            // walk a stack that is still 512 lists deep.
+            if !is_void(&name_buf) {
+                visit(TagSpan {
+                    start: lt,
+                    end: tag_end,
+                    depth_after: depth + 1,
+                });
+            }
+        } else if is_end || !self_closing {
             if is_end {
                 visit(TagSpan {
                     start: lt,
@@ -684,6 +716,15 @@ mod tests {
         let li =
             "<ul>".to_string() + &"<li>a".repeat(2000) + "</ul><script>if(a<b){'<div>'}</script>";
         assert!(limit_nesting(&li, 10).is_none());
+        // Past the limit, implied-end tags go too (their content stays), so the parser is
+        // not left with thousands of `</li>`s to check against a deep stack.
+        let deep = "<ul><li>a".repeat(3) + &"</li></ul>".repeat(3);
+        let (flat, depth) = limit_nesting(&deep, 1).expect("over the limit");
+        assert_eq!(depth, 3);
+        assert_eq!(flat, "<ul>aaa</ul>");
+        let parsed = parse_document(&("<ul><li>x".repeat(5_000) + &"</li></ul>".repeat(5_000)));
+        assert_eq!(parsed.flattened_depth, Some(5_000));
+        assert_eq!(parsed.document.text_contents().matches('x').count(), 5_000);
     }
 
     #[test]
