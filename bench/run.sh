@@ -89,12 +89,19 @@ if [ -x /usr/bin/time ]; then
     --output "$work/report.json" --no-progress >/dev/null 2>&1 || true
   read -r secs rss < <(tail -1 "$work/time.txt")
   gov_pps=$(awk -v p="$total_pages" -v s="$secs" 'BEGIN { printf "%.0f", p / s }')
-  echo "$total_pages pages ($copies copies), $(awk -v b="$total_bytes" 'BEGIN { printf "%.1f", b / 1e6 }') MB: ${secs} s, ${gov_pps} pages/s, $(awk -v b="$total_bytes" -v s="$secs" 'BEGIN { printf "%.1f", b / 1e6 / s }') MB/s, peak RSS $(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }') MiB (report $(du -h "$work/report.json" | cut -f1))"
+  echo "every rule: $total_pages pages ($copies copies), $(awk -v b="$total_bytes" 'BEGIN { printf "%.1f", b / 1e6 }') MB: ${secs} s, ${gov_pps} pages/s, $(awk -v b="$total_bytes" -v s="$secs" 'BEGIN { printf "%.1f", b / 1e6 / s }') MB/s, peak RSS $(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }') MiB (report $(du -h "$work/report.json" | cut -f1))"
+  # The accessibility family alone: what axe-core checks.
+  /usr/bin/time -o "$work/time.txt" -f '%e %M' "$gov" audit "$work/copies" --format json --only a11y \
+    --output "$work/report-a11y.json" --no-progress >/dev/null 2>&1 || true
+  read -r secs rss < <(tail -1 "$work/time.txt")
+  a11y_pps=$(awk -v p="$total_pages" -v s="$secs" 'BEGIN { printf "%.0f", p / s }')
+  echo "--only a11y: ${secs} s, ${a11y_pps} pages/s, peak RSS $(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }') MiB"
 else
   start=$(date +%s.%N)
   "$gov" audit "$work/copies" --format json --output "$work/report.json" --no-progress >/dev/null 2>&1 || true
   secs=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
   gov_pps=$(awk -v p="$total_pages" -v s="$secs" 'BEGIN { printf "%.0f", p / s }')
+  a11y_pps=""
   echo "$total_pages pages: ${secs} s, ${gov_pps} pages/s (install GNU time for peak RSS)"
 fi
 
@@ -112,7 +119,10 @@ if [ "$axe" -eq 1 ] && command -v node >/dev/null && command -v npm >/dev/null \
     axe_json="$(cd "$work" && node axe-speed.js "${AXE_SECONDS:-0}" "${files[@]}")"
     echo "axe-core $(node -p "require('$work/node_modules/axe-core/package.json').version") + jsdom $(node -p "require('$work/node_modules/jsdom/package.json').version"): $axe_json"
     axe_pps=$(node -p "JSON.parse(process.argv[1]).pages_per_s" "$axe_json")
-    echo "govaudit ${gov_pps} pages/s vs axe+jsdom ${axe_pps} pages/s: $(awk -v g="$gov_pps" -v a="$axe_pps" 'BEGIN { printf "%.0f", g / a }') times faster"
+    echo "govaudit, every rule: ${gov_pps} pages/s vs axe+jsdom ${axe_pps} pages/s: $(awk -v g="$gov_pps" -v a="$axe_pps" 'BEGIN { printf "%.0f", g / a }') times faster"
+    if [ -n "${a11y_pps:-}" ]; then
+      echo "govaudit --only a11y: ${a11y_pps} pages/s: $(awk -v g="$a11y_pps" -v a="$axe_pps" 'BEGIN { printf "%.0f", g / a }') times faster"
+    fi
   } || echo "axe step failed (npm registry unreachable?)"
 else
   echo "skipped (--no-axe, or node >= 18 / npm missing)"
