@@ -85,54 +85,40 @@ fn is_void(name: &[u8]) -> bool {
             | b"source"
             | b"track"
             | b"wbr"
-    )
-}
-
-/// Elements the nesting estimate ignores: void elements and those whose end tags are commonly
-/// omitted (a list of 600 unclosed `<li>` is not 600 levels deep).
-fn nesting_ignored(name: &[u8]) -> bool {
-    matches!(
-        name,
-        b"area"
-            | b"base"
-            | b"br"
-            | b"col"
-            | b"embed"
-            | b"hr"
-            | b"img"
-            | b"input"
-            | b"link"
-            | b"meta"
-            | b"param"
-            | b"source"
-            | b"track"
-            | b"wbr"
-            | b"p"
-            | b"li"
-            | b"dt"
-            | b"dd"
-            | b"tr"
-            | b"td"
-            | b"th"
-            | b"option"
-            | b"optgroup"
-            | b"thead"
-            | b"tbody"
-            | b"tfoot"
-            | b"rb"
-            | b"rt"
-            | b"rp"
-            | b"colgroup"
-            | b"caption"
-            | b"html"
-            | b"head"
-            | b"body"
             | b"frame"
             | b"keygen"
             | b"basefont"
             | b"bgsound"
             | b"image"
     )
+}
+
+/// Elements the nesting estimate ignores: void elements and those whose end tags are commonly
+/// omitted (a list of 600 unclosed `<li>` is not 600 levels deep).
+fn nesting_ignored(name: &[u8]) -> bool {
+    is_void(name)
+        || matches!(
+            name,
+            b"p" | b"li"
+                | b"dt"
+                | b"dd"
+                | b"tr"
+                | b"td"
+                | b"th"
+                | b"option"
+                | b"optgroup"
+                | b"thead"
+                | b"tbody"
+                | b"tfoot"
+                | b"rb"
+                | b"rt"
+                | b"rp"
+                | b"colgroup"
+                | b"caption"
+                | b"html"
+                | b"head"
+                | b"body"
+        )
 }
 
 fn raw_text_element(name: &[u8]) -> bool {
