@@ -337,7 +337,7 @@ impl Page {
                         let local = &el.name.local;
                         let own = own_flags(el, inherited);
                         let flags_now = inherited | own;
-                        let block = is_block(local);
+                        let block = is_block(local.as_ref());
                         if block && flags_now & flags::NO_TEXT == 0 {
                             push_separator(&mut text, local);
                         }
@@ -398,7 +398,7 @@ impl Page {
                     info.text_end = text_len;
                     let flags_now = info.flags;
                     if let Some(e) = info.node.as_element()
-                        && is_block(&e.name.local)
+                        && is_block(e.name.local.as_ref())
                         && flags_now & flags::NO_TEXT == 0
                     {
                         push_separator(&mut text, &e.name.local);
@@ -713,9 +713,12 @@ pub fn style_hides(style: &str) -> bool {
     })
 }
 
-fn is_block(name: &LocalName) -> bool {
+/// Whether an element renders as a block (or a table part, or a form control that boxes its
+/// text): text on either side of it does not run together. Used for the page text's
+/// separators, accessible names and "is this link in running text".
+pub fn is_block(name: &str) -> bool {
     matches!(
-        name.as_ref(),
+        name,
         "address"
             | "article"
             | "aside"

@@ -332,7 +332,7 @@ impl<'p> Namer<'_, 'p> {
                     {
                         push_text(&mut out, &t);
                     }
-                    if is_block(el.name()) {
+                    if crate::page::is_block(el.name()) {
                         out.push(' ');
                     }
                 }
@@ -364,7 +364,7 @@ impl<'p> Namer<'_, 'p> {
                             out.push(' ');
                             continue;
                         }
-                        if is_block(el.name()) {
+                        if crate::page::is_block(el.name()) {
                             out.push(' ');
                         }
                         stack.push(Item::Exit(out.len(), el.id()));
@@ -463,45 +463,6 @@ fn push_text(out: &mut String, text: &str) {
             out.push(c);
         }
     }
-}
-
-fn is_block(name: &str) -> bool {
-    matches!(
-        name,
-        "address"
-            | "article"
-            | "aside"
-            | "blockquote"
-            | "dd"
-            | "div"
-            | "dl"
-            | "dt"
-            | "fieldset"
-            | "figcaption"
-            | "figure"
-            | "footer"
-            | "form"
-            | "h1"
-            | "h2"
-            | "h3"
-            | "h4"
-            | "h5"
-            | "h6"
-            | "header"
-            | "hr"
-            | "li"
-            | "main"
-            | "nav"
-            | "ol"
-            | "p"
-            | "pre"
-            | "section"
-            | "table"
-            | "td"
-            | "th"
-            | "tr"
-            | "ul"
-    )
 }
 
 #[cfg(test)]

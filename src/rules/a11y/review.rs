@@ -38,47 +38,6 @@ fn notice(cx: &mut PageCx<'_>, page: &Page, found: &[El<'_>], msg: String) {
     let _ = page;
 }
 
-fn is_block(name: &str) -> bool {
-    matches!(
-        name,
-        "address"
-            | "article"
-            | "aside"
-            | "blockquote"
-            | "body"
-            | "caption"
-            | "dd"
-            | "div"
-            | "dl"
-            | "dt"
-            | "fieldset"
-            | "figcaption"
-            | "figure"
-            | "footer"
-            | "form"
-            | "h1"
-            | "h2"
-            | "h3"
-            | "h4"
-            | "h5"
-            | "h6"
-            | "header"
-            | "li"
-            | "main"
-            | "nav"
-            | "ol"
-            | "p"
-            | "pre"
-            | "section"
-            | "table"
-            | "tbody"
-            | "td"
-            | "th"
-            | "tr"
-            | "ul"
-    )
-}
-
 /// Decides whether links sit in running text, the way a reader sees a line: the nearest
 /// block around the link holds, outside any link and outside nested blocks, at least 10
 /// characters and at least as many as the link. Each block is measured once.
@@ -93,7 +52,7 @@ fn letters(s: &str) -> usize {
 
 impl TextBlocks {
     fn contains(&mut self, link: &El<'_>) -> bool {
-        let Some(block) = link.ancestors().find(|a| is_block(a.name())) else {
+        let Some(block) = link.ancestors().find(|a| crate::page::is_block(a.name())) else {
             return false;
         };
         let own = letters(link.visible_text());
@@ -123,7 +82,7 @@ fn inline_text_outside_links(block: &El<'_>) -> usize {
         let Some(el) = page.element_for(&node) else {
             continue;
         };
-        if is_block(el.name())
+        if crate::page::is_block(el.name())
             || el.name() == "a"
             || el.is_hidden()
             || matches!(el.name(), "script" | "style" | "template" | "noscript")
