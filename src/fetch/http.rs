@@ -463,20 +463,7 @@ impl HttpFetcher {
                 current = next;
                 continue;
             }
-            let headers: Vec<(String, String)> = resp
-                .headers()
-                .iter()
-                .map(|(k, v)| {
-                    (
-                        k.as_str().to_ascii_lowercase(),
-                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                    )
-                })
-                .collect();
-            let content_type = resp
-                .headers()
-                .get(reqwest::header::CONTENT_TYPE)
-                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+            let (headers, content_type) = header_pairs(resp.headers());
             let read_body = match req.body {
                 BodyMode::None => false,
                 BodyMode::HtmlOnly => content_type.as_deref().is_none_or(is_html_type),
@@ -685,6 +672,24 @@ fn default_headers(opts: &FetchOptions) -> Result<HeaderMap> {
 }
 
 /// Whether a `Content-Type` value is HTML (or empty).
+/// A response's headers as lower-case `(name, value)` pairs (lossy UTF-8), and its
+/// `Content-Type`, the way [`RawPage`](crate::fetch::RawPage) keeps them.
+pub fn header_pairs(headers: &HeaderMap) -> (Vec<(String, String)>, Option<String>) {
+    let pairs = headers
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_ascii_lowercase(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let content_type = headers
+        .get(reqwest::header::CONTENT_TYPE)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    (pairs, content_type)
+}
+
 pub fn is_html_type(ct: &str) -> bool {
     let mime = ct
         .split(';')

@@ -637,42 +637,13 @@ fn compute(page: &Page) -> Vec<TextContrast> {
     out
 }
 
+/// A `font-size` value in px: CSS lengths and keywords as the elder-care checks read them (the
+/// root size is the browsers' default 16px), plus the inheritance keywords.
 fn font_size_px(value: &str, parent: f64) -> Option<f64> {
-    let v = value.trim();
-    let num = |s: &str| {
-        s.trim()
-            .parse::<f64>()
-            .ok()
-            .filter(|n| n.is_finite() && *n >= 0.0)
-    };
-    if let Some(n) = v.strip_suffix("px") {
-        return num(n);
-    }
-    if let Some(n) = v.strip_suffix("pt") {
-        return num(n).map(|n| n * 4.0 / 3.0);
-    }
-    if let Some(n) = v.strip_suffix("rem") {
-        return num(n).map(|n| n * 16.0);
-    }
-    if let Some(n) = v.strip_suffix("em") {
-        return num(n).map(|n| n * parent);
-    }
-    if let Some(n) = v.strip_suffix('%') {
-        return num(n).map(|n| n * parent / 100.0);
-    }
-    match v {
-        "xx-small" => Some(9.0),
-        "x-small" => Some(10.0),
-        "small" => Some(13.0),
-        "medium" => Some(16.0),
-        "large" => Some(18.0),
-        "x-large" => Some(24.0),
-        "xx-large" => Some(32.0),
-        "smaller" => Some(parent / 1.2),
-        "larger" => Some(parent * 1.2),
+    match value.trim() {
         "inherit" | "unset" => Some(parent),
         "initial" => Some(16.0),
-        _ => None,
+        v => crate::rules::versions::css::length_px(v, parent, 16.0),
     }
 }
 

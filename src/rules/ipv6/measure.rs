@@ -12,7 +12,7 @@ use url::Url;
 use super::{Check, Ipv6Fact, NameServer, Outcome, cause, label, links};
 use crate::config::AuditOptions;
 use crate::dns::{Answer, Dns, LookupError, Stack, V6Class};
-use crate::fetch::http::{classify, error_chain, install_crypto_provider};
+use crate::fetch::http::{classify, error_chain, header_pairs, install_crypto_provider};
 use crate::fetch::{FetchError, FetchErrorKind, FetchOptions, RawPage};
 use crate::i18n::Lang;
 use crate::page::Page;
@@ -133,20 +133,7 @@ pub(super) async fn read_page(
 ) -> Result<RawPage, FetchError> {
     let status = resp.status().as_u16();
     let final_url = resp.url().clone();
-    let headers: Vec<(String, String)> = resp
-        .headers()
-        .iter()
-        .map(|(k, v)| {
-            (
-                k.as_str().to_ascii_lowercase(),
-                String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            )
-        })
-        .collect();
-    let content_type = resp
-        .headers()
-        .get(reqwest::header::CONTENT_TYPE)
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    let (headers, content_type) = header_pairs(resp.headers());
     let mut resp = resp;
     let mut body = Vec::new();
     let mut truncated = false;
