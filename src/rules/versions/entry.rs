@@ -143,6 +143,37 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// An entry that runs script (`Mechanism::Js`) until the scan learns more about it.
+    fn scripted(
+        text: String,
+        element: Option<ElementId>,
+        line: Option<u32>,
+        from_script: bool,
+    ) -> Entry {
+        Entry {
+            mechanism: Mechanism::Js,
+            url: None,
+            function: None,
+            argument: None,
+            toolbar: None,
+            script: None,
+            text,
+            element,
+            line,
+            from_script,
+            strength: 0,
+        }
+    }
+
+    /// Makes this a call into a known toolbar (the strongest evidence).
+    fn toolbar_call(&mut self, c: &Call, fp: &super::Fingerprints) {
+        self.mechanism = Mechanism::Toolbar;
+        self.function = Some(c.name.clone());
+        self.argument = c.arg.clone();
+        self.toolbar = fp.toolbar_for_call(&c.name).map(|t| t.name.clone());
+        self.strength = 4;
+    }
+
     /// The entry as recorded in the page identity.
     pub fn fact(&self, all: &Entries) -> EntryFact {
         let script = self.script.as_ref().map(|s| match s {
@@ -702,19 +733,7 @@ impl Scan<'_> {
                     .clone()
                     .or_else(|| label_list.first().cloned())
                     .unwrap_or_default();
-                let mut e = Entry {
-                    mechanism: Mechanism::Js,
-                    url: None,
-                    function: None,
-                    argument: None,
-                    toolbar: None,
-                    script: None,
-                    text,
-                    element,
-                    line,
-                    from_script: from_script.is_some(),
-                    strength: 0,
-                };
+                let mut e = Entry::scripted(text, element, line, from_script.is_some());
                 let toolbar_call = calls
                     .iter()
                     .find(|c| fp.toolbar_for_call(&c.name).is_some());
@@ -723,11 +742,7 @@ impl Scan<'_> {
                     e.argument = c.arg.clone();
                     e.strength = 4;
                 } else if let Some(c) = toolbar_call {
-                    e.mechanism = Mechanism::Toolbar;
-                    e.function = Some(c.name.clone());
-                    e.argument = c.arg.clone();
-                    e.toolbar = fp.toolbar_for_call(&c.name).map(|t| t.name.clone());
-                    e.strength = 4;
+                    e.toolbar_call(c, fp);
                 } else if let Some(u) = &url {
                     e.mechanism = if gateway_url.is_some() {
                         Mechanism::Gateway
@@ -758,30 +773,14 @@ impl Scan<'_> {
                 let text = elder_label
                     .or_else(|| label_list.first().cloned())
                     .unwrap_or_default();
-                let mut e = Entry {
-                    mechanism: Mechanism::Js,
-                    url: None,
-                    function: None,
-                    argument: None,
-                    toolbar: None,
-                    script: None,
-                    text,
-                    element,
-                    line,
-                    from_script: from_script.is_some(),
-                    strength: 0,
-                };
+                let mut e = Entry::scripted(text, element, line, from_script.is_some());
                 let toolbar_call = elder_call.or_else(|| {
                     calls
                         .iter()
                         .find(|c| fp.toolbar_for_call(&c.name).is_some())
                 });
                 if let Some(c) = toolbar_call {
-                    e.mechanism = Mechanism::Toolbar;
-                    e.function = Some(c.name.clone());
-                    e.argument = c.arg.clone();
-                    e.toolbar = fp.toolbar_for_call(&c.name).map(|t| t.name.clone());
-                    e.strength = 4;
+                    e.toolbar_call(c, fp);
                 } else if let Some(u) = &url {
                     let same_host = host_port(u) == host_port(self.page_url);
                     e.mechanism = if same_host {
