@@ -62,7 +62,6 @@ echo "pages: ${#files[@]} files from ${inputs[*]}"
 
 echo
 echo "== 1. static pipeline: parse-only floor vs full audit (cargo bench --bench pipeline)"
-(cd "$repo" && cargo bench --quiet --bench pipeline --no-run 2>/dev/null) || (cd "$repo" && cargo bench --bench pipeline --no-run)
 budget=3
 [ "$quick" -eq 1 ] && budget=1
 (cd "$repo" && BENCH_SECONDS=$budget cargo bench --quiet --bench pipeline -- "${files[@]}")
